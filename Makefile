@@ -1,0 +1,38 @@
+# stap5 — two commands on a fresh Debian 12 machine: `make setup` (as root), then `make test`.
+
+PYTHON ?= python3
+KVER ?= 6.1.0-56-amd64
+
+# Debian packages: the oracle (SystemTap 4.8), the kernel headers we build against,
+# and what the QEMU guest needs to run pass 5 in a real kernel.
+DEBIAN_PACKAGES = \
+	systemtap systemtap-doc \
+	linux-headers-$(KVER) gcc make \
+	qemu-system-x86 busybox-static cpio kmod xz-utils \
+	python3-pip
+
+PYTHON_PACKAGES = ply jinja2 pyelftools pytest hypothesis
+
+.PHONY: setup test test-fast bench clean
+
+setup:
+	DEBIAN_FRONTEND=noninteractive apt-get update -q
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(DEBIAN_PACKAGES)
+	$(PYTHON) -m pip install -q $(PYTHON_PACKAGES) || \
+	    $(PYTHON) -m pip install -q --break-system-packages $(PYTHON_PACKAGES)
+	$(PYTHON) -m pip install -q -e . || \
+	    $(PYTHON) -m pip install -q --break-system-packages -e .
+
+test:
+	$(PYTHON) -m pytest -q testsuite
+
+# Everything but the tests that boot the QEMU guest.
+test-fast:
+	$(PYTHON) -m pytest -q -m "not vm" testsuite
+
+bench:
+	$(PYTHON) -m testsuite.bench
+
+clean:
+	rm -rf build *.egg-info .pytest_cache
+	find . -name __pycache__ -prune -exec rm -rf {} +

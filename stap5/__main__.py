@@ -1,0 +1,3 @@
+from stap5.cli import main
+
+raise SystemExit(main())
