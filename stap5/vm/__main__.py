@@ -45,12 +45,28 @@ def err(message):
     print(f"stap5.vm: {message}", file=sys.stderr, flush=True)
 
 
+class BootInterrupted(KeyboardInterrupt):
+    def __init__(self, signum=signal.SIGINT):
+        super().__init__()
+        self.signum = signum
+
+
+def _interrupt_boot(signum, _frame):
+    raise BootInterrupted(signum)
+
+
 def run(args):
+    # Until the command runs there is nothing to forward signals to: they abort the boot.
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _interrupt_boot)
     try:
         guest = Guest.boot(args.kver)
     except GuestError as e:
         err(f"cannot boot the guest: {e}")
         return EXIT_GUEST_FAILED
+    except KeyboardInterrupt as e:
+        err("interrupted while booting the guest")
+        return 128 + getattr(e, "signum", signal.SIGINT)
     with guest:
         if not args.quiet:
             err(f"guest {guest.info.get('uname')} up in {guest.boot_seconds:.1f} s")

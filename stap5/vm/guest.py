@@ -256,8 +256,12 @@ class Guest:
         finally:
             listener.close()
         guest = cls(kver, workdir, proc, conn, console_log, qemu_log)
-        if not guest._ready.wait(max(0.0, timeout - (time.monotonic() - start))) \
-                or not guest.info:
+        try:
+            up = guest._ready.wait(max(0.0, timeout - (time.monotonic() - start)))
+        except BaseException:  # Ctrl-C while booting
+            guest.kill()
+            raise
+        if not up or not guest.info:
             message = guest._death_message() if guest._dead else \
                 f"the guest did not come up within {timeout:g} s"
             guest.kill()

@@ -1,0 +1,89 @@
+"""Shared pytest fixtures for the whole suite.
+
+guest (session): one QEMU guest (stap5.vm) booted lazily on first use and shared by every
+    test of the session. It is a thin proxy for stap5.vm.Guest (run/start/console_text/
+    info...) that boots a fresh guest if a test left it dead (a module that panicked the
+    kernel, a timeout that killed it), so one crash doesn't fail every later test. Tests
+    using it are skipped, with the reason, when QEMU or the cached kernel assets are
+    missing (`make setup` runs `stap5-prep --vm`, which provides them).
+"""
+
+import os
+import shutil
+
+import pytest
+
+
+def pytest_configure(config):
+    # Also declared in setup.cfg; repeated so the markers exist however pytest is invoked.
+    config.addinivalue_line("markers", "vm: needs the QEMU guest (a real Debian 6.1 kernel)")
+    config.addinivalue_line("markers", "oracle: compares with the installed SystemTap 4.8")
+
+
+class SessionGuest:
+    """A stap5.vm.Guest that reboots on demand when the previous one died."""
+
+    def __init__(self):
+        self._guest = None
+        self.boots = 0
+
+    def current(self):
+        from stap5.vm import Guest
+        if self._guest is None or not self._guest.alive:
+            if self._guest is not None:
+                self._guest.kill()
+            self._guest = Guest.boot(fetch=False)
+            self.boots += 1
+        return self._guest
+
+    def __getattr__(self, name):
+        return getattr(self.current(), name)
+
+    def close(self):
+        if self._guest is not None:
+            self._guest.close()
+            self._guest = None
+
+
+def vm_unavailable_reason():
+    """Why the guest can't boot here, or None if it can (without downloading anything)."""
+    from stap5.vm import qemu
+    from stap5.vm.assets import guest_kernel_ready, vm_dir, DEFAULT_KVER
+    if shutil.which(qemu.QEMU) is None:
+        return f"{qemu.QEMU} is not installed (make setup installs qemu-system-x86)"
+    if not guest_kernel_ready(DEFAULT_KVER):
+        return f"no guest kernel cached in {vm_dir(DEFAULT_KVER)} (run 'stap5-prep --vm')"
+    return None
+
+
+@pytest.fixture(scope="session")
+def vm_assets():
+    """Skips the test unless a guest can be booted here; boots nothing itself
+    (for tests that boot their own guest, e.g. through `python -m stap5.vm`)."""
+    reason = vm_unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def guest(vm_assets):
+    from stap5.vm import GuestUnavailable
+    shared = SessionGuest()
+    try:
+        shared.current()
+    except GuestUnavailable as e:
+        pytest.skip(str(e))
+    yield shared
+    shared.close()
+
+
+@pytest.fixture(scope="session")
+def kernel_build_dir():
+    """The kbuild tree for the guest's kernel; skips if the headers aren't installed."""
+    from stap5.vm.assets import DEFAULT_KVER
+    build = f"/lib/modules/{DEFAULT_KVER}/build"
+    if not os.path.isfile(os.path.join(build, "Makefile")):
+        pytest.skip(f"no kernel headers in {build} (install linux-headers-{DEFAULT_KVER})")
+    if shutil.which("make") is None or shutil.which("gcc") is None:
+        pytest.skip("make/gcc missing: cannot build kernel modules")
+    return build
