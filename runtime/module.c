@@ -1,0 +1,223 @@
+/* stap5 runtime: the module's life cycle.
+ *
+ *  insmod   allocate everything (contexts, globals, transport); no probe yet.
+ *  "start"  (staprun5, via ctl) begin probes, then register the other probes.
+ *  "stop"   (staprun5: exit() was called, Ctrl-C, -T, target exited...)
+ *           unregister, run end (or error) probes, summary, DONE message.
+ *  rmmod    stop if staprun5 did not, free everything.
+ */
+
+/* What the generated code hands the runtime (see STP_MODULE). */
+struct stp_script {
+	const char *name;		/* script file, for messages */
+	size_t locals_size;		/* sizeof the generated locals union */
+	struct stp_probe *probes;
+	unsigned nprobes;
+	/* Allocate / free the globals (maps, statistics, locks, initial
+	 * values). init returns 0 or a negative errno after reporting what
+	 * failed with stp_error(). */
+	int (*globals_init)(void);
+	void (*globals_free)(void);
+};
+
+static const struct stp_script *stp_script;
+static struct dentry *stp_debugfs_dir;
+static DEFINE_MUTEX(stp_session_mutex);
+static bool stp_session_started, stp_session_stopped;
+
+/* Probe families, registered in this order and unregistered in reverse.
+ * A new kind of probe is a new file in probes/ and a line here. */
+static const struct stp_probe_family stp_families[] = {
+	{ "procfs", stp_procfs_register, stp_procfs_unregister },
+	{ "kprobes", stp_kprobe_register, stp_kprobe_unregister },
+	{ "hrtimer", stp_hrtimer_register, stp_hrtimer_unregister },
+	{ "jiffies", stp_jiffies_register, stp_jiffies_unregister },
+	{ "profile", stp_profile_register, stp_profile_unregister },
+};
+static int stp_families_registered;
+
+static void stp_unregister_probes(void)
+{
+	while (stp_families_registered > 0) {
+		const struct stp_probe_family *f = &stp_families[--stp_families_registered];
+
+		f->unregister_all(stp_script->probes, stp_script->nprobes);
+	}
+}
+
+/* "start": begin probes, then every other probe. */
+static int stp_session_start(void)
+{
+	struct stp_probe *probes = stp_script->probes;
+	unsigned n = stp_script->nprobes;
+	int rc = 0;
+
+	if (stp_session_started)
+		return -EBUSY;
+	stp_session_started = true;
+	stp_session_set_state(STAP_SESSION_STARTING);
+
+	stp_be_run(probes, n, STP_PROBE_BEGIN, STAP_SESSION_STARTING);
+
+	/* No point placing probes if begin already ended the session. */
+	if (stp_session_get_state() == STAP_SESSION_STARTING) {
+		for (; stp_families_registered < ARRAY_SIZE(stp_families);
+		     stp_families_registered++) {
+			rc = stp_families[stp_families_registered].register_all(probes, n);
+			if (rc) {
+				stp_unregister_probes();
+				stp_session_set_state(STAP_SESSION_ERROR);
+				break;
+			}
+		}
+	}
+	atomic_cmpxchg(&stp_session_state, STAP_SESSION_STARTING,
+		       STAP_SESSION_RUNNING);
+	return 0;
+}
+
+/* "stop": unregister, end/error probes, summary, DONE. */
+static void stp_session_stop(void)
+{
+	struct stp_msg_done done = { 0 };
+	int state;
+
+	if (stp_session_stopped)
+		return;
+	stp_session_stopped = true;
+
+	if (stp_session_started) {
+		atomic_cmpxchg(&stp_session_state, STAP_SESSION_RUNNING,
+			       STAP_SESSION_STOPPING);
+		atomic_cmpxchg(&stp_session_state, STAP_SESSION_STARTING,
+			       STAP_SESSION_STOPPING);
+		stp_unregister_probes();
+		/* Handlers that started before the state changed. */
+		synchronize_rcu();
+		stp_contexts_wait_idle();
+
+		stp_be_run(stp_script->probes, stp_script->nprobes,
+			   STP_PROBE_END, STAP_SESSION_STOPPING);
+		stp_be_run(stp_script->probes, stp_script->nprobes,
+			   STP_PROBE_ERROR, STAP_SESSION_ERROR);
+	}
+	state = stp_session_get_state();
+	stp_session_set_state(STAP_SESSION_STOPPED);
+
+	done.errors = atomic_read(&stp_error_count);
+	done.skipped = atomic_read(&stp_skipped_count);
+	done.aborted = state == STAP_SESSION_ERROR;
+	done.dropped = atomic_read(&stp_relay.dropped) + atomic_read(&stp_ctl.dropped);
+	if (done.errors || done.skipped)
+		stp_warn("Number of errors: %d, skipped probes: %d\n",
+			 done.errors, done.skipped);
+	if (atomic_read(&stp_relay.dropped))
+		stp_warn("There were %d transport failures. Try stap -s to increase the buffer size from %u.\n",
+			 atomic_read(&stp_relay.dropped), stp_relay.mb_per_cpu);
+	stp_ctl_send(STP_MSG_DONE, &done, sizeof(done));
+}
+
+/* A command written to ctl by staprun5. */
+static int stp_session_command(const char *cmd)
+{
+	int rc = 0;
+
+	mutex_lock(&stp_session_mutex);
+	if (strcmp(cmd, STP_CMD_START) == 0)
+		rc = stp_session_start();
+	else if (strcmp(cmd, STP_CMD_STOP) == 0)
+		stp_session_stop();
+	else
+		rc = -EINVAL;
+	mutex_unlock(&stp_session_mutex);
+	return rc;
+}
+
+/* staprun5 closed ctl: do not leave probes running unattended. */
+static void stp_session_detach(void)
+{
+	mutex_lock(&stp_session_mutex);
+	if (stp_session_started)
+		stp_session_stop();
+	mutex_unlock(&stp_session_mutex);
+}
+
+static void stp_module_free(void)
+{
+	debugfs_remove_recursive(stp_debugfs_dir);	/* ctl, trace files */
+	stp_debugfs_dir = NULL;
+	stp_relay_close();
+	stp_ctl_free();
+	if (stp_script->globals_free)
+		stp_script->globals_free();
+	stp_contexts_free();
+}
+
+static int stp_module_init(const struct stp_script *script)
+{
+	struct dentry *root;
+	int rc;
+
+	stp_script = script;
+	rc = stp_contexts_alloc(script->locals_size);
+	if (rc)
+		goto fail;
+
+	/* debugfs: stap5/MODULE/{ctl,trace0,trace1,...} */
+	root = debugfs_lookup("stap5", NULL);
+	if (!root)
+		root = debugfs_create_dir("stap5", NULL);
+	else
+		dput(root);
+	if (IS_ERR_OR_NULL(root)) {
+		rc = root ? PTR_ERR(root) : -ENOENT;
+		goto fail;
+	}
+	stp_debugfs_dir = debugfs_create_dir(THIS_MODULE->name, root);
+	if (IS_ERR_OR_NULL(stp_debugfs_dir)) {
+		rc = stp_debugfs_dir ? PTR_ERR(stp_debugfs_dir) : -ENOENT;
+		stp_debugfs_dir = NULL;
+		goto fail;
+	}
+	rc = stp_ctl_init(stp_debugfs_dir);
+	if (rc)
+		goto fail;
+	rc = stp_relay_init(stp_debugfs_dir, _stp_bufsize);
+	if (rc)
+		goto fail;
+
+	if (script->globals_init) {
+		rc = script->globals_init();
+		if (rc)
+			goto fail;
+	}
+	return 0;
+fail:
+	printk(KERN_ERR "%s: initialization failed (rc %d)\n", THIS_MODULE->name, rc);
+	stp_module_free();
+	return rc;
+}
+
+static void stp_module_exit(void)
+{
+	mutex_lock(&stp_session_mutex);
+	if (stp_session_started)
+		stp_session_stop();
+	mutex_unlock(&stp_session_mutex);
+	stp_module_free();
+}
+
+/* The generated file ends with STP_MODULE(its struct stp_script). */
+#define STP_MODULE(script)						\
+	static int __init stp_generated_init(void)			\
+	{								\
+		return stp_module_init(&(script));			\
+	}								\
+	static void __exit stp_generated_exit(void)			\
+	{								\
+		stp_module_exit();					\
+	}								\
+	module_init(stp_generated_init);				\
+	module_exit(stp_generated_exit);				\
+	MODULE_LICENSE("GPL");						\
+	MODULE_DESCRIPTION("stap5 probe module")

@@ -1,0 +1,221 @@
+/* stap5 runtime: probe descriptors and the common probe entry/exit.
+ *
+ * The generated code describes every probe with a struct stp_probe (kind,
+ * parameters, handler, probe point, source location, globals to lock); the
+ * probe family files (in probes/) register them and, when one fires, call
+ * stp_probe_enter() / stp_probe_run(), which do what every probe needs:
+ * session state check, context, action budget, global locks, output flush,
+ * error reporting, skip accounting.
+ */
+
+typedef rwlock_t stp_rwlock_t;
+
+enum stp_probe_kind {
+	STP_PROBE_BEGIN,
+	STP_PROBE_END,
+	STP_PROBE_ERROR,
+	STP_PROBE_NEVER,
+	STP_PROBE_HRTIMER,		/* timer.s/ms/us/ns/hz(N) */
+	STP_PROBE_JIFFIES,		/* timer.jiffies(N) */
+	STP_PROBE_PROFILE,		/* timer.profile */
+	STP_PROBE_KPROBE,		/* kprobe.function/.module/.statement */
+	STP_PROBE_KRETPROBE,		/* ... .return */
+	STP_PROBE_PROCFS_READ,		/* procfs("name").read */
+	STP_PROBE_PROCFS_WRITE,		/* procfs("name").write */
+};
+
+/* A global the handler uses, and how. The array must list the globals in
+ * one fixed order shared by all probes (declaration order), so that two
+ * probes never wait on each other's locks in opposite orders. */
+struct stp_probe_lock {
+	stp_rwlock_t *lock;
+	bool write;
+};
+
+struct stp_probe {
+	enum stp_probe_kind kind;
+	void (*handler)(struct context *c);
+	const char *pp;			/* probe point, e.g. timer.ms(100) */
+	const char *location;		/* script.stp:3:1 */
+	const struct stp_probe_lock *locks;
+	unsigned nlocks;
+	union {
+		struct {		/* begin, end, error */
+			int64_t priority;
+		} be;
+		struct {		/* hrtimer: nanoseconds */
+			uint64_t interval;
+			uint64_t randomize;
+		} hrtimer;
+		struct {		/* jiffies */
+			unsigned long interval;
+			unsigned long randomize;
+		} jiffies;
+		struct {
+			const char *symbol;	/* function, or NULL with addr */
+			const char *module;	/* NULL: the kernel */
+			unsigned long offset;
+			unsigned long addr;	/* .statement(ADDR).absolute */
+			int maxactive;		/* .return: 0 = kernel default */
+			bool optional;		/* no warning if it cannot be placed */
+		} kprobe;
+		struct {
+			const char *path;	/* under /proc/systemtap/MODULE/ */
+			size_t maxsize;		/* 0: STP_PROCFS_BUFSIZE */
+			umode_t mode;		/* 0: 0400 read, 0200 write */
+		} procfs;
+	} u;
+	/* Runtime-owned state of the registered probe (family specific). */
+	void *state;
+};
+
+/* Low kernel stack: skip the probe rather than risk overflowing. */
+static inline bool stp_stack_too_low(void)
+{
+	unsigned long sp = (unsigned long)&sp;
+	unsigned long base = (unsigned long)task_stack_page(current);
+
+	if (sp >= base && sp < base + THREAD_SIZE)
+		return sp - base < MINSTACKSPACE;
+	return false;	/* interrupt stack: nothing to compare with */
+}
+
+/* Take the context for probe p if the session is in `state`. NULL: do not
+ * run it (counted as skipped where stap counts it). On success, preemption
+ * is disabled until stp_probe_run() returns. */
+static struct context *stp_probe_enter(const struct stp_probe *p, int state,
+				       enum stp_probe_type type)
+{
+	struct context *c;
+
+	if (atomic_read(&stp_session_state) != state)
+		return NULL;
+	preempt_disable();
+	if (unlikely(stp_stack_too_low())) {
+		atomic_inc(&stp_skipped_lowstack);
+		stp_count_skipped();
+		goto skip;
+	}
+	c = stp_context_acquire();
+	if (unlikely(!c)) {
+		atomic_inc(&stp_skipped_reentrant);
+		goto skip;
+	}
+	c->probe = p;
+	c->probe_point = p->pp;
+	c->probe_type = type;
+	c->actionremaining = INTERRUPTIBLE ? MAXACTION_INTERRUPTIBLE : MAXACTION;
+	c->nesting = -1;
+	c->next = 0;
+	c->aborted = 0;
+	c->last_error = NULL;
+	c->last_stmt = NULL;
+	c->kregs = NULL;
+	c->uregs = NULL;
+	c->user_mode_p = 0;
+	memset(&c->ips, 0, sizeof(c->ips));
+	return c;
+skip:
+	stp_check_skipped();
+	preempt_enable();
+	return NULL;
+}
+
+static void stp_probe_unlock(const struct stp_probe_lock *locks, unsigned n)
+{
+	while (n-- > 0) {
+		if (locks[n].write)
+			write_unlock(locks[n].lock);
+		else
+			read_unlock(locks[n].lock);
+	}
+}
+
+/* Take the handler's global locks, each with up to MAXTRYLOCK tries
+ * TRYLOCKDELAY us apart (never spin forever in a probe). */
+static bool stp_probe_lock(const struct stp_probe_lock *locks, unsigned n)
+{
+	unsigned i, tries = 0;
+
+	for (i = 0; i < n; i++) {
+		for (;;) {
+			if (locks[i].write ? write_trylock(locks[i].lock) :
+			    read_trylock(locks[i].lock))
+				break;
+			if (++tries > MAXTRYLOCK) {
+				stp_probe_unlock(locks, i);
+				return false;
+			}
+			udelay(TRYLOCKDELAY);
+		}
+	}
+	return true;
+}
+
+/* Run the handler of the probe entered by stp_probe_enter: take its global
+ * locks, run it, flush its output, report its error. The context stays held.
+ * Returns true if the handler ran and ended without error. */
+static bool stp_probe_handle(struct context *c)
+{
+	const struct stp_probe *p = c->probe;
+
+	if (unlikely(!stp_probe_lock(p->locks, p->nlocks))) {
+		stp_count_skipped();
+		return false;
+	}
+	p->handler(c);
+	stp_probe_unlock(p->locks, p->nlocks);
+	stp_print_flush(c);
+
+	if (unlikely(c->last_error)) {
+		if (c->last_stmt)
+			stp_softerror("%s near %s", c->last_error, c->last_stmt);
+		else
+			stp_softerror("%s", c->last_error);
+		stp_count_error();
+		return false;
+	}
+	return !c->aborted;
+}
+
+/* Release what stp_probe_enter took. */
+static void stp_probe_leave(struct context *c)
+{
+	c->probe_point = NULL;
+	stp_check_skipped();
+	stp_context_release(c);
+	preempt_enable();
+}
+
+static inline void stp_probe_run(struct context *c)
+{
+	stp_probe_handle(c);
+	stp_probe_leave(c);
+}
+
+/* The common case: enter, run, exit. */
+static inline void stp_probe_fire(const struct stp_probe *p, int state,
+				  enum stp_probe_type type, struct pt_regs *regs)
+{
+	struct context *c = stp_probe_enter(p, state, type);
+
+	if (c) {
+		c->kregs = regs;
+		stp_probe_run(c);
+	}
+}
+
+/* A family of probe kinds: registers / unregisters all probes of its kinds
+ * in the script's table. register returns 0, or a negative errno after
+ * reporting the probe that failed (having undone its own registrations). */
+struct stp_probe_family {
+	const char *name;
+	int (*register_all)(struct stp_probe *probes, unsigned n);
+	void (*unregister_all)(struct stp_probe *probes, unsigned n);
+};
+
+static void stp_probe_registration_error(const struct stp_probe *p, int rc)
+{
+	stp_error("probe %s registration error [man warning::pass5] (rc %d)",
+		  p->pp, rc);
+}
