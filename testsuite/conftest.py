@@ -10,8 +10,16 @@ guest (session): one QEMU guest (stap5.vm) booted lazily on first use and shared
 
 import os
 import shutil
+import sys
+from pathlib import Path
 
 import pytest
+
+# The project itself must be importable however pytest was started (`pytest`, not only
+# `python -m pytest` from the top directory, and without `pip install -e .`).
+PROJECT_DIR = str(Path(__file__).resolve().parent.parent)
+if PROJECT_DIR not in sys.path:
+    sys.path.insert(0, PROJECT_DIR)
 
 
 def pytest_configure(config):

@@ -63,7 +63,7 @@ def drop_dentry_cache():
     # the host created since the last command are seen.
     try:
         with open("/proc/sys/vm/drop_caches", "w") as f:
-            f.write("2")
+            f.write("6")  # 2: dentries and inodes; +4: without a printk each time
     except OSError:
         pass
 
