@@ -18,19 +18,25 @@ Command line::
 Python::
 
     from stap5.vm import Guest
-    with Guest.boot() as g:                       # ~2-3 s warm under TCG
+    with Guest.boot() as g:                       # ~5 s under TCG (agent ready)
         r = g.run(["uname", "-r"], timeout=30)    # Result: rc, stdout, stderr (bytes), .out/.err
-        p = g.start([sys.executable, "-m", "stap5.run.staprun", "mod.ko"],
-                    stdout=sys.stdout, stderr=sys.stderr)   # live streaming
+        p = g.start(g.python_command("-m", "stap5.run.staprun", "/tmp/x/mod.ko"),
+                    stdout=sys.stdout, stderr=sys.stderr, capture=False)  # live streaming
         p.send_signal(signal.SIGINT)              # to the command's process group
         r = p.wait(timeout=60)
+
+Commands run as root with cwd = the host's cwd and env = the host's environment plus
+this project on PYTHONPATH (so the guest's Python, the host's own, imports the same
+stap5 code). stdin is /dev/null unless run(input=...) / start(stdin=True). g.info has
+the guest's uname, the kind of /tmp, and boot timings; g.console_text() the kernel log.
 
 Errors: GuestUnavailable (no QEMU / kernel assets: run ``stap5-prep --vm``), GuestBootError,
 GuestDied (kernel panic etc.; message quotes the console), TimeoutExpired (.result holds
 the partial output; .guest_killed tells whether the guest had to go too). All are
 GuestError. Environment: STAP5_CACHE (cache root, default ~/.cache/stap5),
 STAP5_VM_ACCEL=tcg|kvm|auto (default tcg: nested KVM hangs on these hosts),
-STAP5_VM_BOOT_TIMEOUT (seconds, default 120).
+STAP5_VM_BOOT_TIMEOUT (seconds, default 120), STAP5_VM_9P_CACHE (9p cache mode for
+the host root, default none: always fresh; loose is a bit faster but may show stale files).
 
 Kernel assets (stap5.vm.assets): system_map(kver) and debuginfo_vmlinux(kver) return the
 cached real System.map / DWARF vmlinux (fetched by ``stap5-prep --vm`` / ``--debuginfo``)

@@ -22,6 +22,9 @@ import time
 
 import protocol as P
 
+with open("/proc/uptime") as _f:
+    AGENT_STARTED = float(_f.read().split()[0])  # guest uptime when Python got here
+
 PORT_NAME = "stap5.ctl"
 CHUNK = 65536
 # How long a command's pipes may stay open after it exited (held by a daemonized child)
@@ -297,7 +300,10 @@ class Agent:
             self.shutdown()
 
     def run(self):
-        self.send(P.READY, 0, {"uname": os.uname().release, "tmp": tmp_kind()})
+        with open("/proc/uptime") as f:
+            uptime = float(f.read().split()[0])
+        self.send(P.READY, 0, {"uname": os.uname().release, "tmp": tmp_kind(),
+                               "uptime": uptime, "agent_started": AGENT_STARTED})
         while True:
             timeout = None
             lingering = [c for c in self.commands.values() if c.status is not None]

@@ -25,6 +25,18 @@ KILL_GRACE = 5.0     # after a command's timeout: how long SIGKILL may take befo
 CONSOLE_TAIL = 40    # console lines quoted when the guest fails
 
 
+PYTHON = os.path.realpath(sys.executable)
+
+
+def default_env():
+    """The host's environment, with this project first on PYTHONPATH so that the guest's
+    Python imports the same stap5 code even when it isn't installed."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(PROJECT_DIR)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    return env
+
+
 class GuestError(Exception):
     """Something went wrong with the guest itself (not with the command run in it)."""
 
@@ -228,7 +240,7 @@ class Guest:
         qemu_log = workdir / "qemu.log"
         append = " ".join([
             "console=ttyS0", "quiet", "panic=-1",
-            f"stap5_python={os.path.realpath(sys.executable)}",
+            f"stap5_python={PYTHON}",
             f"stap5_agent={AGENT}",
             f"stap5_9p_cache={os.environ.get('STAP5_VM_9P_CACHE', 'none')}",
         ])
@@ -274,7 +286,8 @@ class Guest:
               capture=True):
         """Start `argv` in the guest and return its Process without waiting.
 
-        cwd defaults to the host's cwd, env to the host's environment. stdout/stderr may be
+        cwd defaults to the host's cwd, env to default_env() (the host's environment, with
+        the project on PYTHONPATH). stdout/stderr may be
         binary streams (or text streams with .buffer) or callables: they get the output live,
         as it arrives. With stdin=True, feed it with Process.write_stdin/close_stdin;
         otherwise the command's stdin is /dev/null.
@@ -292,10 +305,16 @@ class Guest:
         self._send(P.SPAWN, ident, {
             "argv": argv,
             "cwd": str(cwd) if cwd is not None else os.getcwd(),
-            "env": dict(os.environ if env is None else env),
+            "env": default_env() if env is None else dict(env),
             "stdin": bool(stdin),
         })
         return proc
+
+    @staticmethod
+    def python_command(*args):
+        """argv running this very Python in the guest, e.g.
+        g.start(g.python_command("-m", "stap5.run.staprun", "mod.ko"))."""
+        return [PYTHON, *map(str, args)]
 
     def run(self, argv, *, timeout=None, input=None, **kwargs):
         """Run `argv` to completion and return its Result (see start() for the options).

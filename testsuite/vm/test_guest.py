@@ -225,3 +225,10 @@ def test_cli_timeout_has_its_own_status_and_message(vm_assets):
     out, err = p.communicate(timeout=300)
     assert p.returncode == 124
     assert b"timed out after 3 s" in err
+
+
+def test_guest_python_imports_this_very_project(guest):
+    r = guest.run(guest.python_command("-c", "import stap5, sys; print(stap5.__file__); "
+                                       "print(sys.version)"), cwd="/", timeout=120)
+    assert r.rc == 0, r.err
+    assert r.out.splitlines() == [str(PROJECT / "stap5" / "__init__.py"), sys.version]
