@@ -232,3 +232,25 @@ def test_guest_python_imports_this_very_project(guest):
                                        "print(sys.version)"), cwd="/", timeout=120)
     assert r.rc == 0, r.err
     assert r.out.splitlines() == [str(PROJECT / "stap5" / "__init__.py"), sys.version]
+
+
+def test_a_kernel_crash_is_reported_with_the_kernels_words(vm_assets):
+    from stap5.vm import GuestDied
+    with Guest.boot(fetch=False) as g:
+        with pytest.raises(GuestDied) as info:
+            g.run(["sh", "-c", "echo before; echo c > /proc/sysrq-trigger; echo after"],
+                  timeout=120)
+        assert "sysrq: Trigger a crash" in str(info.value)
+        assert "Kernel panic" in str(info.value)
+        assert info.value.result.out == "before\n"
+        assert not g.alive
+
+
+def test_kernel_messages_go_to_the_console_not_to_the_command(guest):
+    r = guest.run(["sh", "-c", "echo '<2>stap5-vm-console-marker' > /dev/kmsg; echo done"],
+                  timeout=60)
+    assert (r.out, r.err) == ("done\n", "")
+    deadline = time.monotonic() + 10
+    while "stap5-vm-console-marker" not in guest.console_text():
+        assert time.monotonic() < deadline, guest.console_text()[-2000:]
+        time.sleep(0.1)
