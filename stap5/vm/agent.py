@@ -178,7 +178,6 @@ class Agent:
             try:
                 msg = f"stap5.vm: {e.strerror if isinstance(e, OSError) else e}\n"
                 os.write(fail_w, msg.encode(errors="replace"))
-                os.write(fail_w, b"")
             finally:
                 os._exit(code)
         os._exit(code)

@@ -14,6 +14,8 @@ Everything here raises :class:`AssetError` with a message meant for a user, neve
 bare traceback-worthy exception.
 """
 
+import contextlib
+import fcntl
 import lzma
 import os
 import shutil
@@ -73,6 +75,15 @@ def debuginfo_vmlinux(kver=DEFAULT_KVER):
     return None
 
 
+@contextlib.contextmanager
+def cache_lock(directory):
+    """Serialize builders of one cache directory (parallel test runs, two users of it)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / ".lock", "w") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        yield
+
+
 def _atomic_write(path, data):
     tmp = path.with_name(path.name + ".tmp%d" % os.getpid())
     tmp.write_bytes(data)
@@ -108,7 +119,7 @@ def _extract_members(deb, wanted, dest_for):
                 if name in wanted and member.isfile():
                     src = tar.extractfile(member)
                     out = dest_for(name)
-                    tmp = out.with_name(out.name + ".part")
+                    tmp = out.with_name(f"{out.name}.part{os.getpid()}")
                     with open(tmp, "wb") as f:
                         shutil.copyfileobj(src, f, 1 << 20)
                     os.replace(tmp, out)
@@ -150,6 +161,13 @@ def fetch_guest_kernel(kver=DEFAULT_KVER, log=print):
     d = vm_dir(kver)
     if guest_kernel_ready(kver):
         return d
+    with cache_lock(d):
+        if not guest_kernel_ready(kver):  # unless another process just did it
+            _fetch_guest_kernel(kver, d, log)
+    return d
+
+
+def _fetch_guest_kernel(kver, d, log):
     (d / "modules").mkdir(parents=True, exist_ok=True)
     boot_image = Path(f"/boot/vmlinuz-{kver}")
     local = _module_paths_in("/", kver)
@@ -178,7 +196,6 @@ def fetch_guest_kernel(kver=DEFAULT_KVER, log=print):
                 wanted[by_module[m]] = d / "modules" / f"{m}.ko"
             _extract_members(deb, wanted, wanted.__getitem__)
     decompress_vmlinuz(d / "vmlinuz", d / "vmlinux")
-    return d
 
 
 XZ_MAGIC = b"\xfd7zXZ\x00"
@@ -215,8 +232,10 @@ def fetch_system_map(kver=DEFAULT_KVER, debuginfo=False, log=print):
     want = {k: v for k, v in want.items() if not v.is_file()}
     if not want:
         return d
-    d.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=d) as tmp:
+    with cache_lock(d), tempfile.TemporaryDirectory(dir=d) as tmp:
+        want = {k: v for k, v in want.items() if not v.is_file()}
+        if not want:
+            return d
         deb = _apt_download(f"linux-image-{kver}-dbg", tmp, log)
         log(f"extracting {', '.join(p.name for p in want.values())} from {deb.name} ...")
         _extract_members(deb, want, want.__getitem__)

@@ -158,9 +158,13 @@ class Process:
         return self.rc
 
     def send_signal(self, sig):
-        """Send `sig` to the command's process group in the guest."""
+        """Send `sig` to the command's process group in the guest (a no-op once the
+        command or the guest is gone: this is often called from signal handlers)."""
         if self.rc is None and self.guest.alive:
-            self.guest._send(P.SIGNAL, self.ident, {"signal": int(sig)})
+            try:
+                self.guest._send(P.SIGNAL, self.ident, {"signal": int(sig)})
+            except GuestDied:
+                pass
 
     def write_stdin(self, data):
         """Feed the command's stdin (needs Guest.start(..., stdin=True))."""
@@ -244,6 +248,9 @@ class Guest:
             raise GuestUnavailable(str(e))
         start = time.monotonic()
         workdir = Path(tempfile.mkdtemp(prefix="stap5-vm-"))
+        if len(str(workdir)) > 80:  # a unix socket path must fit in 108 bytes
+            shutil.rmtree(workdir)
+            workdir = Path(tempfile.mkdtemp(prefix="stap5-vm-", dir="/tmp"))
         sock_path = workdir / "ctl.sock"
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         listener.bind(str(sock_path))

@@ -21,7 +21,7 @@ import shutil
 import stat
 from pathlib import Path
 
-from stap5.vm.assets import GUEST_MODULES, AssetError, vm_dir, DEFAULT_KVER
+from stap5.vm.assets import GUEST_MODULES, AssetError, DEFAULT_KVER, cache_lock, vm_dir
 
 BUSYBOX_CANDIDATES = ["/bin/busybox", "/usr/bin/busybox"]
 
@@ -138,6 +138,12 @@ def build_initramfs(kver=DEFAULT_KVER):
     key = _input_key(kver)
     if out.is_file() and key_file.is_file() and key_file.read_text() == key:
         return out
+    with cache_lock(d):
+        _build(d, out, key_file, key)
+    return out
+
+
+def _build(d, out, key_file, key):
     busybox = find_busybox()
     if not _is_static(busybox):
         raise AssetError(f"{busybox} is dynamically linked: install busybox-static")
@@ -155,4 +161,3 @@ def build_initramfs(kver=DEFAULT_KVER):
         cpio.finish()
     os.replace(tmp, out)
     key_file.write_text(key)
-    return out
