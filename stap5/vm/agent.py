@@ -17,7 +17,6 @@ import fcntl
 import os
 import selectors
 import signal
-import sys
 import time
 
 import protocol as P
@@ -45,6 +44,7 @@ def find_port():
 
 
 def tmp_kind():
+    kind = "read-only host directory"  # if /init could mount nothing writable there
     with open("/proc/mounts") as f:
         for line in f:
             fields = line.split()

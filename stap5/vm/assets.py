@@ -16,6 +16,7 @@ bare traceback-worthy exception.
 
 import contextlib
 import fcntl
+import io
 import lzma
 import os
 import shutil
@@ -183,7 +184,6 @@ def _fetch_guest_kernel(kver, d, log):
             # Module paths aren't known until we look: list the tarball once.
             listing = subprocess.run(["dpkg-deb", "--fsys-tarfile", str(deb)],
                                      stdout=subprocess.PIPE, check=True).stdout
-            import io
             with tarfile.open(fileobj=io.BytesIO(listing)) as tar:
                 names = [m.name[2:] for m in tar if m.isfile()]
             by_module = {Path(n).name[:-3]: n for n in names

@@ -17,7 +17,6 @@ stap5_agent=, stap5_path=): the kernel hands such parameters to /init as environ
 
 import hashlib
 import os
-import shutil
 import stat
 from pathlib import Path
 

@@ -1,7 +1,6 @@
 """stap5-prep and the guest's assets (no guest is booted here)."""
 
 import lzma
-import os
 import shutil
 import subprocess
 import sys
