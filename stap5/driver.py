@@ -78,5 +78,67 @@ def _run_passes(session):
             out.write(dump_file(stap_file) + "\n")
         out.flush()
         return 0
-    sys.stderr.write("stap5: pass 2 (elaboration) is not implemented yet\n")
+    timer = PassTimer()
+    elab = _pass2(session, result)
+    if elab is None:
+        return 1
+    if session.verbosity(2):
+        program = elab.program
+        sys.stderr.write("Pass 2: analyzed script: %d probe%s, %d function%s, %d embed%s, "
+                         "%d global%s %s\n" % (
+                             *_plural(len(program.probes)),
+                             *_plural(sum(len(v) for v in program.functions.values())),
+                             *_plural(len(program.embeds)), *_plural(len(program.globals)),
+                             timer.report()))
+    if session.last_pass == 2:
+        from stap5.elaborate.dump import dump
+        sys.stdout.write(dump(elab.program, session.verbosity(2) > 0))
+        sys.stdout.flush()
+        return 0
+    sys.stderr.write("stap5: pass 3 (translation) is not implemented yet\n")
     return 1
+
+
+def _plural(count):
+    return count, "" if count == 1 else "s"
+
+
+def print_messages(messages, verbose):
+    """Print warnings/errors; like stap, repeat a similar message only with -v."""
+    seen = set()
+    suppressed = {"error": 0, "warning": 0}
+    for message in messages:
+        key = message.key()
+        if key in seen and not verbose:
+            suppressed[key[0]] += 1
+            continue
+        seen.add(key)
+        sys.stderr.write(message.render() + ("\n" if key[0] == "error" else ""))
+    return suppressed
+
+
+def _pass2(session, result):
+    from stap5.elaborate import elaborate
+    elab = elaborate(session, result)
+    verbose = session.verbosity(2) > 0
+    suppressed = print_messages(elab.warnings, verbose)
+    if session.warnings_as_errors and elab.warnings and not elab.errors:
+        from stap5.elaborate.errors import SemanticError
+        elab.errors.append(SemanticError("warnings treated as errors (-W)"))
+    if elab.errors:
+        more = print_messages(elab.errors, verbose)
+        sys.stderr.write("Pass 2: analysis failed.  [man error::pass2]\n")
+        if more["error"]:
+            sys.stderr.write("Number of similar error messages suppressed: %d.\n"
+                             % more["error"])
+        if suppressed["warning"]:
+            sys.stderr.write("Number of similar warning messages suppressed: %d.\n"
+                             % suppressed["warning"])
+        if more["error"] or suppressed["warning"]:
+            sys.stderr.write("Rerun with -v to see them.\n")
+        return None
+    if suppressed["warning"]:
+        sys.stderr.write("Number of similar warning messages suppressed: %d.\n"
+                         % suppressed["warning"])
+        sys.stderr.write("Rerun with -v to see them.\n")
+    return elab

@@ -1,0 +1,40 @@
+"""Helpers on syntax trees used by pass 2."""
+
+from stap5.parse import ast
+
+
+def clone(node):
+    """A deep copy of a syntax tree.  Tokens, source files and anything that
+    is not a Node (literal values, symbols already attached) are shared."""
+    if node is None:
+        return None
+    if isinstance(node, list):
+        return [clone(item) for item in node]
+    copy = node.__class__.__new__(node.__class__)
+    copy.__dict__.update(node.__dict__)
+    for name, kind in node._fields:
+        if kind == "node":
+            value = getattr(node, name)
+            if value is not None:
+                setattr(copy, name, clone(value))
+        elif kind == "list":
+            setattr(copy, name, [clone(item) for item in getattr(node, name)])
+    return copy
+
+
+def code_file(tok):
+    """The file whose code a token belongs to: for tokens a macro expanded,
+    the file of the outermost macro use."""
+    origin = tok
+    while origin.origin is not None:
+        origin = origin.origin
+    return origin.file
+
+
+def conjunction(left, right):
+    """`left && right` for probe point conditions (either may be None)."""
+    if left is None:
+        return right
+    if right is None:
+        return left
+    return ast.LogicalExpr("&&", left, right, tok=left.tok)

@@ -1,0 +1,124 @@
+"""The `-p2` dump, in SystemTap 4.8's format.
+
+Without -v: the globals with their types, the functions with their
+signatures, and each derived probe with its derivation and locals.  With
+-v, also initial values and the bodies, where globals and functions appear
+under the unique names stap gives them (`__global_x`,
+`__global_f__overload_0`).
+"""
+
+from stap5.elaborate.program import mangle_file_name
+from stap5.parse import ast
+from stap5.parse.printer import Printer
+
+
+def _type(type_):
+    return type_ or "unknown"
+
+
+class ResolvedPrinter(Printer):
+    """Prints resolved names, as stap's -p2 -v bodies do."""
+
+    def __init__(self, program):
+        self.program = program
+
+    def visit_Symbol(self, node):
+        referent = getattr(node, "referent", None)
+        if referent is not None and referent.scope == "global":
+            return referent.unique_name
+        return node.name
+
+    def visit_FunctionCall(self, node):
+        referent = getattr(node, "referent", None)
+        if referent is None:
+            return super().visit_FunctionCall(node)
+        args = ", ".join(self.visit(arg) for arg in node.args)
+        return "%s(%s)" % (function_unique_name(self.program, referent), args)
+
+
+def function_unique_name(program, function):
+    overloads = program.functions.get(function.name, [function])
+    position = overloads.index(function) if function in overloads else 0
+    if function.private:
+        return "__private_%s_%s__overload_%d" % (mangle_file_name(function.file.name),
+                                                 function.name, position)
+    return "__global_%s__overload_%d" % (function.name, position)
+
+
+def _global_line(symbol, verbose, printer):
+    text = symbol.name
+    if symbol.maxsize is not None:
+        text += "[%d]" % symbol.maxsize
+    text += ":" + _type(symbol.type)
+    if symbol.is_array:
+        text += " [%s]" % ", ".join(_type(t) for t in symbol.index_types)
+    if verbose and symbol.init is not None:
+        text += " = " + printer.visit(symbol.init)
+    return text
+
+
+def _function_line(function):
+    params = ", ".join("%s:%s" % (p.name, _type(getattr(p, "symbol", None) and p.symbol.type))
+                       for p in function.params)
+    return "%s:%s (%s)" % (function.name, _type(getattr(function, "inferred_type", None)),
+                           params)
+
+
+def _body(node, printer):
+    if isinstance(node, ast.EmbeddedCode):
+        return "{ %{" + node.code + "%} }"
+    return "{ " + printer.visit(node) + " }"
+
+
+def chain_text(chain, printer):
+    parts = []
+    for kind, decl in chain:
+        if kind == "alias":
+            names = ", ".join(printer.visit(name) for name in decl.names)
+            points = ", ".join(printer.visit(point) for point in decl.points)
+            parts.append("%s%s%s" % (names, " += " if decl.epilogue else " = ", points))
+        else:
+            parts.append(",".join(printer.visit(point) for point in decl.points))
+    return " <- ".join(parts)
+
+
+def probe_line(probe, printer):
+    point = probe.point
+    text = printer.visit(ast.ProbePoint(point.components, False, False, None, tok=point.tok))
+    if probe.condition is not None:
+        text += " if (%s)" % printer.visit(probe.condition)
+    comment = probe.params.get("comment")
+    if comment:
+        text += " /*  %s*/" % comment
+    return "%s /* <- %s */" % (text, chain_text(probe.chain, printer))
+
+
+def dump(program, verbose):
+    printer = ResolvedPrinter(program)
+    out = []
+    if program.embeds:
+        out.append("# global embedded code")
+        for embed in program.embeds:
+            out.append("%{" + embed.code + "%}")
+    if program.globals:
+        out.append("# globals")
+        for symbol in program.globals.values():
+            out.append(_global_line(symbol, verbose, printer))
+    functions = list(program.used_functions())
+    if functions:
+        out.append("# functions")
+        for function in functions:
+            out.append(_function_line(function))
+            if verbose:
+                out.append(_body(function.body, printer))
+    if program.probes:
+        out.append("# probes")
+        for probe in program.probes:
+            out.append(probe_line(probe, printer))
+            if probe.locals:
+                out.append("  # locals")
+                for symbol in probe.locals.values():
+                    out.append("  %s:%s" % (symbol.name, _type(symbol.type)))
+            if verbose:
+                out.append(_body(probe.body, printer))
+    return "\n".join(out) + "\n"

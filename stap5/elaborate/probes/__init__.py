@@ -1,0 +1,24 @@
+"""Probe families, one module each, behind one registry.
+
+To add a family (uprobes, tracepoints, perf...), write a module with a
+`FAMILIES` list of ProbeFamily instances and name it in `_MODULES`.
+"""
+
+import importlib
+
+from stap5.elaborate.probes.registry import ProbeFamily, Registry  # noqa: F401
+
+_MODULES = ("begin_end", "timer", "kprobe", "procfs")
+
+_registry = None
+
+
+def registry():
+    global _registry
+    if _registry is None:
+        families = []
+        for name in _MODULES:
+            module = importlib.import_module("stap5.elaborate.probes." + name)
+            families.extend(module.FAMILIES)
+        _registry = Registry(families)
+    return _registry

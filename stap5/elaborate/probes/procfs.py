@@ -1,0 +1,45 @@
+"""`procfs` probes: files under /proc/systemtap/MODULE/.
+
+procfs("name").read runs when the file is read and gives the reader what
+the handler stores in `$value`; procfs("name").write runs when it is
+written, with the written data in `$value`.  `.maxsize(N)` bounds a read
+buffer, `.umask(N)` sets the file mode.  Without a name the file is
+called "command".
+"""
+
+from stap5.diagnostics import StapError
+from stap5.elaborate.probes.registry import ProbeFamily
+
+_SHAPES = []
+for _prefix in ("procfs", "procfs(string)"):
+    for _umask in ("", ".umask(number)"):
+        _SHAPES += [_prefix + _umask + ".read", _prefix + _umask + ".read.maxsize(number)",
+                    _prefix + _umask + ".write"]
+
+
+class ProcfsProbe(ProbeFamily):
+    name = "procfs"
+    patterns = tuple(_SHAPES)
+
+    def derive(self, ctx, point, args):
+        path = args.get("procfs") or "command"
+        tok = point.tok
+        if path.endswith("/") or path == "":
+            raise StapError("procfs path cannot end with a '/'", tok, kind="semantic error")
+        if path.startswith("/") or "//" in path or any(
+                part in (".", "..") for part in path.split("/")):
+            raise StapError("procfs path component cannot be empty, '.' or '..'", tok,
+                            kind="semantic error")
+        maxsize = args.get("maxsize")
+        if "maxsize" in args and (maxsize is None or maxsize <= 0):
+            raise StapError("maxsize must be greater than 0", None, kind="semantic error")
+        umask = args.get("umask")
+        write = "write" in args
+        mode = 0o222 if write else 0o444
+        if umask is not None:
+            mode = (0o666 & ~umask) & (0o222 if write else 0o444)
+        params = {"path": path, "write": write, "maxsize": maxsize, "mode": mode}
+        return [(point, params)]
+
+
+FAMILIES = [ProcfsProbe()]

@@ -1,0 +1,78 @@
+"""`timer.*` probes: periodic timers and the profiling tick.
+
+timer.{s,sec,ms,msec,us,usec,ns,nsec}(N) and timer.hz(N) run on a high
+resolution timer, timer.jiffies(N) on the jiffies timer; `.randomize(M)`
+adds a random -M..M to each period.  timer.profile.tick runs on every CPU
+at each scheduler tick (the `timer.profile` alias in our tapsets uses it).
+"""
+
+from stap5.diagnostics import StapError
+from stap5.elaborate.probes.registry import ProbeFamily
+
+# unit -> (nanoseconds per unit, smallest interval, largest interval) in that unit
+HRTIMER_UNITS = {
+    "s": (10**9, 1, 86400), "sec": (10**9, 1, 86400),
+    "ms": (10**6, 1, 86400 * 10**3), "msec": (10**6, 1, 86400 * 10**3),
+    "us": (10**3, 100, 86400 * 10**6), "usec": (10**3, 100, 86400 * 10**6),
+    "ns": (1, 100000, 86400 * 10**9), "nsec": (1, 100000, 86400 * 10**9),
+}
+NS_LIMITS = (100000, 86400 * 10**9)
+MAX_JIFFIES = 1000000
+
+
+def _error(message):
+    return StapError(message, None, kind="semantic error")
+
+
+class HrTimer(ProbeFamily):
+    name = "timer"
+    patterns = tuple(p for unit in HRTIMER_UNITS
+                     for p in ("timer.%s(number)" % unit,
+                               "timer.%s(number).randomize(number)" % unit)) + (
+        "timer.hz(number)",)
+
+    def derive(self, ctx, point, args):
+        if "hz" in args:
+            hz = args["hz"]
+            if hz <= 0:
+                raise _error("frequency must be greater than 0")
+            interval_ns = 10**9 // hz
+            low, high = NS_LIMITS
+            if not low <= interval_ns <= high:
+                raise _error("interval value out of range (%d, %d)" % NS_LIMITS)
+            return [(point, {"interval_ns": interval_ns, "randomize_ns": 0})]
+        unit = next(u for u in args if u in HRTIMER_UNITS)
+        scale, low, high = HRTIMER_UNITS[unit]
+        interval = args[unit]
+        if not low <= interval <= high:
+            raise _error("interval value out of range (%d, %d)" % (low, high))
+        randomize = args.get("randomize") or 0
+        if randomize < 0 or randomize > interval:
+            raise _error("randomization value out of range")
+        return [(point, {"interval_ns": interval * scale, "randomize_ns": randomize * scale})]
+
+
+class JiffiesTimer(ProbeFamily):
+    name = "timer.jiffies"
+    patterns = ("timer.jiffies(number)", "timer.jiffies(number).randomize(number)")
+
+    def derive(self, ctx, point, args):
+        interval = args["jiffies"]
+        if not 1 <= interval <= MAX_JIFFIES:
+            raise _error("invalid interval for jiffies timer")
+        randomize = args.get("randomize") or 0
+        if randomize < 0 or randomize > interval:
+            raise _error("randomization value out of range")
+        return [(point, {"interval_jiffies": interval, "randomize_jiffies": randomize})]
+
+
+class ProfileTimer(ProbeFamily):
+    name = "timer.profile"
+    patterns = ("timer.profile.tick",)
+    has_registers = True
+
+    def derive(self, ctx, point, args):
+        return [(point, {})]
+
+
+FAMILIES = [HrTimer(), JiffiesTimer(), ProfileTimer()]

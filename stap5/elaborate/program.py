@@ -1,0 +1,104 @@
+"""What pass 2 produces: the elaborated program that pass 3 translates.
+
+Pass 2 annotates the syntax tree in place and gathers the result here:
+
+* every variable reference (`ast.Symbol`, and the base of `ast.ArrayIndex`)
+  gets `.referent`, a VarSymbol (global, local or function parameter);
+* every `ast.FunctionCall` gets `.referent`, the FunctionDecl it calls;
+* every expression gets `.type`: "long", "string", "stats" or None (none
+  found, which for a function's return means "void");
+* each probe point becomes one or more DerivedProbe, with its body (alias
+  prologues and epilogues merged in), its family and its locals.
+"""
+
+LONG = "long"
+STRING = "string"
+STATS = "stats"
+
+
+class VarSymbol:
+    """A variable: a script global, a probe/function local, or a parameter."""
+
+    def __init__(self, name, scope, tok, decl=None):
+        self.name = name
+        self.scope = scope              # "global", "local" or "param"
+        self.tok = tok                  # where it was declared or first seen
+        self.decl = decl                # VarDecl for declared globals
+        self.type = None
+        self.index_types = None         # None for a scalar, [types...] for an array
+        self.maxsize = getattr(decl, "maxsize", None)
+        self.wrap = bool(getattr(decl, "wrap", False))
+        self.init = getattr(decl, "init", None)
+        self.private_file = None        # set for `private` globals: their file
+        self.from_cmdline = False       # -G sets its initial value
+        self.read = False               # some expression reads it
+        self.written = False            # some expression writes it
+
+    @property
+    def is_array(self):
+        return self.index_types is not None
+
+    @property
+    def arity(self):
+        return len(self.index_types) if self.index_types is not None else 0
+
+    @property
+    def unique_name(self):
+        """The name stap's -p2 dump and our C code use for a global."""
+        if self.scope != "global":
+            return self.name
+        if self.private_file is not None:
+            return "__private_%s_%s" % (mangle_file_name(self.private_file), self.name)
+        return "__global_" + self.name
+
+    def __repr__(self):
+        return "VarSymbol(%s %s:%s%s)" % (self.scope, self.name, self.type,
+                                         "" if self.index_types is None
+                                         else " %r" % self.index_types)
+
+
+def mangle_file_name(path):
+    """`tapset/foo.stp` -> `foo_stp`, as stap names privates of a file."""
+    import os
+    import re
+    base = os.path.basename(path)
+    return re.sub(r"[^A-Za-z0-9_]", "_", base)
+
+
+class DerivedProbe:
+    """One concrete probe: a probe point of a family, with its handler."""
+
+    def __init__(self, point, family, body, decl, chain, condition=None):
+        self.point = point              # ast.ProbePoint, fully resolved
+        self.family = family            # the ProbeFamily instance
+        self.body = body                # ast.Block (this probe's own copy)
+        self.decl = decl                # the user's (or tapset's) ProbeDecl
+        self.chain = chain              # derivation, for the -p2 comment
+        self.condition = condition      # `if (expr)` of the point, or None
+        self.locals = {}                # name -> VarSymbol, in order of appearance
+        self.params = {}                # family-specific settings (interval, symbol...)
+        self.index = 0                  # position among the program's probes
+
+    @property
+    def tok(self):
+        return self.point.tok
+
+    def __repr__(self):
+        return "DerivedProbe(%s)" % self.family.name
+
+
+class Program:
+    """The elaborated script."""
+
+    def __init__(self):
+        self.files = []                 # StapFile: user files first, then library
+        self.globals = {}               # unique key -> VarSymbol, in resolution order
+        self.functions = {}             # name -> [FunctionDecl overloads], as resolved
+        self.probes = []                # DerivedProbe, in order
+        self.embeds = []                # top-level %{ %} of the files in use
+
+    def used_functions(self):
+        """Functions in stap's dump order: by name, overloads as declared."""
+        for name in sorted(self.functions):
+            for function in self.functions[name]:
+                yield function
