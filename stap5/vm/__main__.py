@@ -1,4 +1,4 @@
-"""python -m stap5.vm run [--timeout S] [--kver KVER] -- CMD ARGS...
+"""python -m stap5.vm run [-v] [--timeout S] [--kver KVER] -- CMD ARGS...
 
 Boots a guest, runs CMD in it (cwd and environment are the host's), streams its stdout
 and stderr to ours separately, and exits with CMD's status. Ctrl-C / SIGTERM / SIGHUP
@@ -26,12 +26,14 @@ def parse_args(argv):
                                      description="Run commands in the stap5 QEMU guest.")
     sub = parser.add_subparsers(dest="action", required=True)
     run = sub.add_parser("run", help="boot a guest and run one command in it",
-                         usage="python -m stap5.vm run [--timeout S] [--kver KVER] -- CMD ARGS...")
+                         usage="python -m stap5.vm run [-v] [--timeout S] [--kver KVER] -- CMD ARGS...")
     run.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
                      help=f"seconds before CMD and the guest are killed "
                           f"(default {DEFAULT_TIMEOUT:g}; 0 = none)")
     run.add_argument("--kver", default=DEFAULT_KVER, help="guest kernel release")
-    run.add_argument("-q", "--quiet", action="store_true", help="no boot timing on stderr")
+    run.add_argument("-v", "--verbose", action="store_true",
+                     help="say on stderr how long the boot took (otherwise stderr is CMD's)")
+    run.add_argument("-q", "--quiet", action="store_true", help=argparse.SUPPRESS)  # the default
     run.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     if args.command and args.command[0] == "--":
@@ -68,7 +70,7 @@ def run(args):
         err("interrupted while booting the guest")
         return 128 + getattr(e, "signum", signal.SIGINT)
     with guest:
-        if not args.quiet:
+        if args.verbose:
             err(f"guest {guest.info.get('uname')} up in {guest.boot_seconds:.1f} s")
         proc = guest.start(args.command, stdout=sys.stdout, stderr=sys.stderr, capture=False)
 
