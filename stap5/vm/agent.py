@@ -297,6 +297,8 @@ class Agent:
             self.signal(ident, P.decode(payload)["signal"])
         elif kind == P.SHUTDOWN:
             self.shutdown()
+        else:
+            self.log(f"ignored a frame of unknown kind {kind}")
 
     def run(self):
         with open("/proc/uptime") as f:
