@@ -65,7 +65,7 @@
 #endif
 /* Room for messages (errors, warnings) queued for staprun5's stderr. */
 #ifndef STP_CTL_BUFFER_SIZE
-#define STP_CTL_BUFFER_SIZE (64 * 1024)
+#define STP_CTL_BUFFER_SIZE (256 * 1024)
 #endif
 
 /* Histograms. */

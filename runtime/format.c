@@ -12,7 +12,8 @@
  *    varargs with the h/l/ll qualifiers, '*' takes an int (negative means
  *    left-justify), %s/%m/%M take a char *, %p and %b an int64_t.
  *
- * The observable quirks are SystemTap's: %p is %#x on 64 bits, %#o always
+ * The observable quirks are SystemTap's: a script directive has at most one
+ * flag, %p is %#x on 64 bits, %#o always
  * prefixes a 0 (0 prints as "00"), the 0 flag also pads after a precision,
  * %0s appends a NUL byte, %#c escapes, %b writes raw bytes.
  */
@@ -300,6 +301,8 @@ static int stp_fmt_engine(char *buf, size_t size, const char *fmt,
 			stp_fmt_put(&o, *fmt);
 			continue;
 		}
+		/* Script formats take at most one flag: in "%#05x" the 0
+		 * starts the width (stap's format parser does the same). */
 		for (;;) {
 			fmt++;
 			if (*fmt == '-') flags |= STP_FMT_LEFT;
@@ -308,6 +311,10 @@ static int stp_fmt_engine(char *buf, size_t size, const char *fmt,
 			else if (*fmt == '#') flags |= STP_FMT_SPECIAL;
 			else if (*fmt == '0') flags |= STP_FMT_ZEROPAD;
 			else break;
+			if (a->script) {
+				fmt++;
+				break;
+			}
 		}
 		room = clamp_to_room ?
 			(int)max_t(long, 0, o.end - o.str + 1) : clamp_max;
@@ -506,7 +513,7 @@ static void stp_sprintf(struct context *c, char *dst, size_t size,
 }
 
 /* C varargs flavours, for embedded C (STAP_PRINTF, tapsets). */
-static __printf(1, 0) void _stp_vprintf(const char *fmt, va_list args)
+static void _stp_vprintf(const char *fmt, va_list args)
 {
 	struct context *c = stp_current_context();
 	va_list ap;
@@ -519,7 +526,7 @@ static __printf(1, 0) void _stp_vprintf(const char *fmt, va_list args)
 	va_end(ap);
 }
 
-static __printf(1, 2) void _stp_printf(const char *fmt, ...)
+static void _stp_printf(const char *fmt, ...)
 {
 	va_list args;
 
@@ -528,7 +535,7 @@ static __printf(1, 2) void _stp_printf(const char *fmt, ...)
 	va_end(args);
 }
 
-static __printf(3, 0) int _stp_vsnprintf(char *buf, size_t size,
+static int _stp_vsnprintf(char *buf, size_t size,
 					 const char *fmt, va_list args)
 {
 	va_list ap;
@@ -549,7 +556,7 @@ static __printf(3, 0) int _stp_vsnprintf(char *buf, size_t size,
 	return res.len;
 }
 
-static __printf(3, 4) int _stp_snprintf(char *buf, size_t size,
+static int _stp_snprintf(char *buf, size_t size,
 					const char *fmt, ...)
 {
 	va_list args;

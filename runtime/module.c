@@ -144,9 +144,9 @@ static void stp_session_detach(void)
 
 static void stp_module_free(void)
 {
-	debugfs_remove_recursive(stp_debugfs_dir);	/* ctl, trace files */
+	stp_relay_close();				/* removes trace files */
+	debugfs_remove_recursive(stp_debugfs_dir);	/* ctl and the dir */
 	stp_debugfs_dir = NULL;
-	stp_relay_close();
 	stp_ctl_free();
 	if (stp_script->globals_free)
 		stp_script->globals_free();

@@ -1,0 +1,5 @@
+import sys
+
+from stap5.run.staprun import main
+
+sys.exit(main())

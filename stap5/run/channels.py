@@ -1,0 +1,139 @@
+"""The module's two channels, seen from user space.
+
+ControlChannel: debugfs stap5/MODULE/ctl. Commands are written to it;
+messages (stderr text, exit requests, the end-of-session report) are read
+from it.
+
+DataChannel: the per-CPU relay files stap5/MODULE/trace<N>. Each holds a
+stream of records numbered across all CPUs; OrderedOutput puts them back in
+order before they reach stdout (or -o FILE).
+"""
+
+import errno
+import glob
+import heapq
+import os
+import time
+
+from stap5.run import protocol
+
+DEBUGFS = "/sys/kernel/debug"
+
+
+def module_dir(name):
+    return os.path.join(DEBUGFS, "stap5", name)
+
+
+class ControlChannel:
+    def __init__(self, path):
+        self.path = path
+        self.fd = os.open(path, os.O_RDWR | os.O_NONBLOCK | os.O_CLOEXEC)
+        self._pending = b""
+
+    def fileno(self):
+        return self.fd
+
+    def read_messages(self):
+        """All messages available now: [(type, payload)]."""
+        while True:
+            try:
+                chunk = os.read(self.fd, 64 * 1024)
+            except BlockingIOError:
+                break
+            except OSError as e:
+                if e.errno == errno.EINTR:
+                    continue
+                raise
+            if not chunk:
+                break
+            self._pending += chunk
+        messages, self._pending = protocol.split_messages(self._pending)
+        return messages
+
+    def command(self, word):
+        """Send a command; returns when the module has carried it out."""
+        os.write(self.fd, word)
+
+    def close(self):
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
+class DataChannel:
+    def __init__(self, directory):
+        paths = sorted(glob.glob(os.path.join(directory, "trace[0-9]*")),
+                       key=lambda p: int(p.rsplit("trace", 1)[1]))
+        self.files = []
+        for path in paths:
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+            self.files.append([fd, b""])
+
+    def read_records(self):
+        """All complete records available now, from every CPU."""
+        records = []
+        for entry in self.files:
+            fd = entry[0]
+            while True:
+                try:
+                    chunk = os.read(fd, 1 << 20)
+                except BlockingIOError:
+                    break
+                except OSError as e:
+                    if e.errno == errno.EINTR:
+                        continue
+                    if e.errno == errno.ENODATA:
+                        break
+                    raise
+                if not chunk:
+                    break
+                entry[1] += chunk
+            got, entry[1] = protocol.split_records(entry[1])
+            records.extend(got)
+        return records
+
+    def close(self):
+        for entry in self.files:
+            os.close(entry[0])
+        self.files = []
+
+
+class OrderedOutput:
+    """Writes records in sequence order. A record whose predecessor has not
+    shown up yet (still being written on another CPU) is held back, for at
+    most `gap_timeout` seconds (a predecessor can be lost only if the
+    module's buffers overflowed)."""
+
+    def __init__(self, sink, gap_timeout=0.5):
+        self.sink = sink
+        self.gap_timeout = gap_timeout
+        self.next_seq = 1
+        self.heap = []
+        self.gap_since = None
+
+    def add(self, records):
+        for seq, payload in records:
+            heapq.heappush(self.heap, (seq, payload))
+
+    def flush(self, final=False):
+        out = []
+        while self.heap:
+            seq, payload = self.heap[0]
+            if seq < self.next_seq:         # duplicate: cannot happen
+                heapq.heappop(self.heap)
+                continue
+            if seq != self.next_seq:
+                now = time.monotonic()
+                if not final:
+                    if self.gap_since is None:
+                        self.gap_since = now
+                    if now - self.gap_since < self.gap_timeout:
+                        break
+                self.next_seq = seq         # give up on the missing ones
+            heapq.heappop(self.heap)
+            out.append(payload)
+            self.next_seq = seq + 1
+            self.gap_since = None
+        if out:
+            self.sink.write(b"".join(out))
+            self.sink.flush()

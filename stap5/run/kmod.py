@@ -1,0 +1,97 @@
+"""Loading and unloading kernel modules with the raw syscalls (no insmod)."""
+
+import ctypes
+import errno
+import os
+import platform
+
+# Syscall numbers per architecture.
+_SYSCALLS = {
+    "x86_64": {"finit_module": 313, "delete_module": 176},
+    "aarch64": {"finit_module": 273, "delete_module": 106},
+    "riscv64": {"finit_module": 273, "delete_module": 106},
+    "ppc64le": {"finit_module": 353, "delete_module": 129},
+    "s390x": {"finit_module": 344, "delete_module": 129},
+}
+O_NONBLOCK = os.O_NONBLOCK
+
+
+class ModuleError(Exception):
+    """A module could not be inspected, loaded or unloaded."""
+
+    def __init__(self, message, errno_value=None):
+        super().__init__(message)
+        self.errno = errno_value
+
+
+def _libc():
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def _syscall_number(name):
+    try:
+        return _SYSCALLS[platform.machine()][name]
+    except KeyError:
+        raise ModuleError(f"{name} is not known on {platform.machine()}") from None
+
+
+def module_name(path):
+    """The name the kernel will give the module: .modinfo's name=, else the
+    file name (as insmod would)."""
+    try:
+        from elftools.elf.elffile import ELFFile
+        from elftools.common.exceptions import ELFError
+        with open(path, "rb") as f:
+            try:
+                section = ELFFile(f).get_section_by_name(".modinfo")
+            except ELFError as e:
+                raise ModuleError(f"'{path}' is not a kernel module: {e}") from None
+            if section is not None:
+                for entry in section.data().split(b"\0"):
+                    if entry.startswith(b"name="):
+                        return entry[5:].decode()
+    except ImportError:
+        pass
+    base = os.path.basename(path)
+    if base.endswith(".ko"):
+        base = base[:-3]
+    return base.replace("-", "_")
+
+
+def load(path, params=()):
+    """finit_module(path, "p1=v1 p2=v2")."""
+    param_string = " ".join(params).encode()
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        libc = _libc()
+        rc = libc.syscall(ctypes.c_long(_syscall_number("finit_module")),
+                          ctypes.c_int(fd), ctypes.c_char_p(param_string),
+                          ctypes.c_int(0))
+        if rc != 0:
+            err = ctypes.get_errno()
+            raise ModuleError(os.strerror(err), err)
+    finally:
+        os.close(fd)
+
+
+def unload(name, wait=False):
+    """delete_module(name). Raises ModuleError (errno EBUSY/EAGAIN while
+    in use)."""
+    libc = _libc()
+    flags = 0 if wait else O_NONBLOCK
+    rc = libc.syscall(ctypes.c_long(_syscall_number("delete_module")),
+                      ctypes.c_char_p(name.encode()), ctypes.c_uint(flags))
+    if rc != 0:
+        err = ctypes.get_errno()
+        raise ModuleError(os.strerror(err), err)
+
+
+def is_loaded(name):
+    try:
+        with open("/proc/modules") as f:
+            return any(line.split(" ", 1)[0] == name for line in f)
+    except OSError:
+        return False
+
+
+BUSY = (errno.EBUSY, errno.EAGAIN, errno.EWOULDBLOCK)
