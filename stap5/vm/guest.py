@@ -222,8 +222,8 @@ class Guest:
 
     # -- boot ---------------------------------------------------------------------------
     @classmethod
-    def boot(cls, kver=DEFAULT_KVER, *, timeout=BOOT_TIMEOUT, memory_mb=1024, accel=None,
-             fetch=True, kaslr=None, log=None):
+    def boot(cls, kver=DEFAULT_KVER, *, timeout=BOOT_TIMEOUT, memory_mb=1024, cpus=1,
+             accel=None, fetch=True, kaslr=None, log=None):
         """Boot a guest and wait for its agent. `fetch` lets missing kernel assets be
         downloaded (see stap5-prep --vm); without it they must already be cached.
 
@@ -266,7 +266,7 @@ class Guest:
         kernel = vm_dir(kver) / ("vmlinuz" if kaslr else "vmlinux")
         argv = qemu.command_line(kernel=kernel, initrd=initrd, append=append,
                                  console_log=console_log, control_socket=sock_path,
-                                 memory_mb=memory_mb, accel=accel)
+                                 memory_mb=memory_mb, cpus=cpus, accel=accel)
         with open(qemu_log, "wb") as qlog:
             proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=qlog, stderr=qlog,
                                     start_new_session=True, preexec_fn=_die_with_parent)
