@@ -25,6 +25,10 @@ Python::
         p.send_signal(signal.SIGINT)              # to the command's process group
         r = p.wait(timeout=60)
 
+Guest.boot(kver=, timeout=, memory_mb=1024, cpus=1, kaslr=False, fetch=True): the
+default boots vmlinux via PVH, which leaves KASLR off (kernel text at the System.map
+addresses); kaslr=True boots the bzImage (randomized base, ~2x slower boot).
+
 Commands run as root with cwd = the host's cwd and env = the host's environment plus
 this project on PYTHONPATH (so the guest's Python, the host's own, imports the same
 stap5 code). stdin is /dev/null unless run(input=...) / start(stdin=True). g.info has
