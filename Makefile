@@ -22,6 +22,12 @@ setup:
 	    $(PYTHON) -m pip install -q --break-system-packages $(PYTHON_PACKAGES)
 	$(PYTHON) -m pip install -q -e . || \
 	    $(PYTHON) -m pip install -q --break-system-packages -e .
+	# The QEMU guest's kernel, initramfs and the kernel's real System.map.
+	$(PYTHON) -m stap5.prep -r $(KVER) --vm
+	# SystemTap 4.8 (the oracle of our differential tests) looks for the
+	# symbol table in /boot; Debian's image package ships a placeholder.
+	$(PYTHON) -c 'import shutil, stap5.vm as v; m = v.system_map("$(KVER)"); \
+	    shutil.copyfile(m, "/boot/System.map-$(KVER)")'
 
 test:
 	$(PYTHON) -m pytest -q testsuite
