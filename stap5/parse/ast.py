@@ -109,22 +109,29 @@ def _make_node_class(name, spec):
             fields.append((raw[:-1], "attr"))
         else:
             fields.append((raw, "node"))
-    field_names = [f for f, _ in fields]
-    list_fields = [f for f, kind in fields if kind == "list"]
+    namespace = {"_fields": tuple(fields), "__module__": __name__,
+                 "__init__": _make_init(name, fields)}
+    return type(name, (Node,), namespace)
 
-    def __init__(self, *args, tok=None, **kwargs):
-        if len(args) > len(field_names):
-            raise TypeError("%s takes at most %d fields" % (name, len(field_names)))
-        for field, value in zip(field_names, args):
-            setattr(self, field, value)
-        for field in field_names[len(args):]:
-            setattr(self, field, kwargs.pop(field, [] if field in list_fields else None))
-        if kwargs:
-            raise TypeError("%s has no field(s) %s" % (name, ", ".join(kwargs)))
-        self.tok = tok
 
-    return type(name, (Node,), {"__init__": __init__, "_fields": tuple(fields),
-                                "__module__": __name__})
+def _make_init(name, fields):
+    """An __init__ taking the fields in order (positionally or by name, all
+    optional, lists defaulting to a fresh []) and `tok` by name.  Generated as
+    source, as namedtuple does: parsing the tapset library builds ~300k nodes,
+    and a generic loop over the fields would cost seconds."""
+    params = "".join(", %s=None" % field for field, _ in fields)
+    lines = ["def __init__(self%s, *, tok=None):" % params]
+    for field, kind in fields:
+        if kind == "list":
+            lines.append("    self.%s = [] if %s is None else %s" % (field, field, field))
+        else:
+            lines.append("    self.%s = %s" % (field, field))
+    lines.append("    self.tok = tok")
+    namespace = {}
+    exec("\n".join(lines), namespace)
+    init = namespace["__init__"]
+    init.__qualname__ = name + ".__init__"
+    return init
 
 
 def _declare_nodes(table):

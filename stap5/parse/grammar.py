@@ -72,7 +72,14 @@ def _error(message, tok, label="saw"):
 
 
 def _tok(p, n):
-    return p.slice[n]
+    return p.token(n)
+
+
+def passes_value(action):
+    """Marks an action that, for a one-symbol production, only does
+    `p[0] = p[1]`: the driver (lalr.py) then skips the call."""
+    action.passes_value = True
+    return action
 
 
 # --- top level ---------------------------------------------------------------
@@ -156,6 +163,7 @@ def p_global_size(p):
     p[0] = _number_value(_tok(p, 2)) if len(p) == 4 else None
 
 
+@passes_value
 def p_global_init(p):
     """global_init : number_literal
                    | string_literal"""
@@ -189,6 +197,7 @@ def p_alias_decl(p):
     p[0] = alias
 
 
+@passes_value
 def p_probe_points(p):
     """probe_points : probe_point
                     | probe_points ',' probe_point"""
@@ -214,6 +223,7 @@ def _stronger_flag(a, b):
     return None
 
 
+@passes_value
 def p_point_flag(p):
     """point_flag :
                   | '?'
@@ -227,6 +237,7 @@ def p_point_condition(p):
     p[0] = p[3] if len(p) == 5 else None
 
 
+@passes_value
 def p_point_path(p):
     """point_path : point_segment
                   | point_path '.' point_segment"""
@@ -248,6 +259,7 @@ def p_point_segment_braces(p):
     p[0] = p[2]
 
 
+@passes_value
 def p_point_alternatives(p):
     """point_alternatives : point_alternative
                           | point_alternatives ',' point_alternative"""
@@ -266,6 +278,7 @@ def p_component(p):
     p[0] = ast.Component(name, p[3] if len(p) == 5 else None, tok=tok)
 
 
+@passes_value
 def p_component_name(p):
     """component_name : component_piece
                       | component_name component_piece"""
@@ -306,6 +319,7 @@ def p_component_piece(p):
     p[0] = (p[1], tok, tok.lexpos + len(tok.text))
 
 
+@passes_value
 def p_component_arg(p):
     """component_arg : number_literal
                      | string_literal"""
@@ -342,6 +356,7 @@ def p_type_annotation(p):
     p[0] = p[2] if len(p) == 3 else None
 
 
+@passes_value
 def p_params(p):
     """params :
               | param_list"""
@@ -359,6 +374,7 @@ def p_param(p):
     p[0] = ast.Param(p[1], p[2], tok=_tok(p, 1))
 
 
+@passes_value
 def p_function_body_block(p):
     """function_body : block"""
     p[0] = p[1]
@@ -389,6 +405,7 @@ def p_statements(p):
         p[0] = p[1]
 
 
+@passes_value
 def p_statement_block(p):
     """statement : block"""
     p[0] = p[1]
@@ -421,6 +438,7 @@ def p_statement_for(p):
     p[0] = ast.ForLoop(p[3], p[5], p[7], p[9], False, tok=_tok(p, 1))
 
 
+@passes_value
 def p_opt_expr(p):
     """opt_expr :
                 | expr"""
@@ -518,6 +536,7 @@ def p_foreach_array(p):
     p[0] = ast.Symbol(p[1], tok=_tok(p, 1))
 
 
+@passes_value
 def p_foreach_array_hist(p):
     """foreach_array : histogram"""
     p[0] = p[1]
@@ -693,6 +712,7 @@ def p_expr_postcrement(p):
     p[0] = ast.PostCrement(p[2], p[1], tok=_tok(p, 2))
 
 
+@passes_value
 def p_expr_primary(p):
     """expr : primary"""
     p[0] = p[1]
@@ -713,6 +733,7 @@ def p_primary_paren(p):
     p[0] = p[2]
 
 
+@passes_value
 def p_primary_literal(p):
     """primary : number_literal
                | string_literal"""
@@ -752,6 +773,7 @@ def p_index_list(p):
     p[0] = [p[1]] if len(p) == 2 else p[1] + [p[3]]
 
 
+@passes_value
 def p_index(p):
     """index : expr"""
     p[0] = p[1]
@@ -924,6 +946,7 @@ def p_primary_stat(p):
     p[0] = ast.StatOp(p[1][1:], p[3], params, tok=_tok(p, 1))
 
 
+@passes_value
 def p_primary_histogram(p):
     """primary : histogram"""
     p[0] = p[1]

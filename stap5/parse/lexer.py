@@ -1,15 +1,17 @@
-"""The SystemTap lexer (ply.lex).
+"""The SystemTap lexer.
 
-It turns one source file into Tokens.  It does not know about the
-preprocessor (`%( %? %: %)`, `@define`, macro uses, `$1`/`@1` arguments): it
-only recognises those tokens, and `preprocessor.py` acts on them.
+It turns one source file into Tokens, with one master regular expression
+(ply.lex did this job first; matching directly is several times faster).
+It does not know about the preprocessor (`%( %? %: %)`, `@define`, macro
+uses, `$1`/`@1` arguments): it only recognises those tokens, and
+`preprocessor.py` acts on them.
 
 String literals keep their escapes as written (stap does the same: `\\n`
 stays two characters until pass 3), except that `\\"` becomes `"` and an
 unknown escape such as `\\e` loses its backslash.
 """
 
-import ply.lex
+import re
 
 from stap5.diagnostics import StapError
 
@@ -61,12 +63,11 @@ _KEPT_ESCAPES = frozenset("abfnrtv\\01234567x")
 
 
 class Token:
-    """A token, as ply.yacc wants it (type/value/lineno/lexpos), plus its file,
-    its raw text, the diagnostic kind stap uses to describe it, and, for tokens
+    """A token, as the parser wants it (type/value/lexpos), plus its file, its
+    raw text, the diagnostic kind stap uses to describe it, and, for tokens
     produced by a macro expansion, the token of the macro use."""
 
-    __slots__ = ("type", "value", "lexpos", "file", "text", "kind", "origin",
-                 "lexer")    # ply sets `lexer` on the token it reports an error at
+    __slots__ = ("type", "value", "lexpos", "file", "text", "kind", "origin")
 
     def __init__(self, type_, value, lexpos, file, text, kind, origin=None):
         self.type = type_
@@ -76,6 +77,15 @@ class Token:
         self.text = text
         self.kind = kind
         self.origin = origin
+
+    # A plain tuple as pickle state: the parse cache stores many tokens.
+    def __getstate__(self):
+        return (self.type, self.value, self.lexpos, self.file, self.text, self.kind,
+                self.origin)
+
+    def __setstate__(self, state):
+        (self.type, self.value, self.lexpos, self.file, self.text, self.kind,
+         self.origin) = state
 
     @property
     def lineno(self):
@@ -125,123 +135,95 @@ def _unescape_string(body):
     return "".join(out)
 
 
-class _Rules:
-    """The ply.lex rule set.  Built once; each file gets a clone of the lexer."""
-
-    tokens = tokens
-    literals = literals
-    t_ignore = " \t\r\f\v"
-
-    def __init__(self):
-        self.file = None
-
-    def t_newline(self, t):
-        r"\n+"
-        return None
-
-    def t_COMMENT(self, t):
-        r"\#[^\n]*|//[^\n]*"
-        return None
-
-    def t_BLOCKCOMMENT(self, t):
-        r"/\*(.|\n)*?\*/"
-        return None
-
-    def t_UNTERMINATED_COMMENT(self, t):
-        r"/\*"
-        raise StapError("Could not find matching '*/'", self._token(t, "junk", ""),
-                        label="at")
-
-    def t_EMBEDDED(self, t):
-        r"%\{(.|\n)*?%\}"
-        t.value = t.value[2:-2]
-        return self._typed(t, "EMBEDDED", "embedded")
-
-    def t_UNTERMINATED_EMBEDDED(self, t):
-        r"%\{"
-        raise StapError("Could not find matching '%}' to close embedded function block",
-                        self._token(t, "junk", ""), label="at")
-
-    def t_STRING(self, t):
-        r'"([^"\\\n]|\\[^\n])*"'
-        t.value = _unescape_string(t.value[1:-1])
-        return self._typed(t, "STRING", "string", text=t.value)
-
-    def t_UNTERMINATED_STRING(self, t):
-        r'"'
-        raise StapError("Could not find matching closing quote",
-                        self._token(t, "junk", ""), label="at")
-
-    def t_SCRIPT_ARG_COUNT(self, t):
-        r"[$@]\#"
-        return self._typed(t, "SCRIPT_ARG", "operator")
-
-    def t_WORD(self, t):
-        r"[A-Za-z_$@][A-Za-z0-9_$@]*"
-        text = t.value
-        first = text[0]
-        if first == "$":
-            if text[1:].isdigit():
-                return self._typed(t, "SCRIPT_ARG", "operator")
-            return self._typed(t, "TARGET", "identifier")
-        if first == "@":
-            if text[1:].isdigit():
-                return self._typed(t, "SCRIPT_ARG", "operator")
-            return self._typed(t, AT_OPERATORS.get(text, "MACRO"), "operator")
-        keyword = KEYWORDS.get(text)
-        if keyword is not None:
-            return self._typed(t, keyword, "keyword")
-        return self._typed(t, "IDENT", "identifier")
-
-    def t_NUMBER(self, t):
-        r"[0-9][A-Za-z0-9_]*"
-        return self._typed(t, "NUMBER", "number")
-
-    def t_OPERATOR(self, t):
-        r"<<<|>>>|<<=|>>=|%\(|%\?|%:|%\)|==|!=|<=|>=|=~|!~|&&|\|\||\+\+|--|\+=|-=|\*=|/=|%=|&=|\^=|\|=|\.=|->|<<|>>"
-        return self._typed(t, _OPERATOR_TYPE[t.value], "operator")
-
-    def t_SINGLE(self, t):
-        r"[-+*/%&|^~!=<>?:.,;()\[\]{}]"
-        return self._typed(t, t.value, "operator")
-
-    def t_error(self, t):
-        # Anything else (a backtick, a stray byte...) is an operator stap does
-        # not know; the parser reports it where it stands.
-        t.value = t.value[0]
-        t.lexer.skip(1)
-        return self._typed(t, "BADOP", "operator")
-
-    # -- helpers ------------------------------------------------------------
-
-    def _typed(self, t, type_, kind, text=None):
-        return Token(type_, t.value, t.lexpos, self.file,
-                     t.value if text is None else text, kind)
-
-    def _token(self, t, kind, text):
-        return Token("BADOP", text, t.lexpos, self.file, text, kind)
-
+# One master pattern, tried in this order at each position (first match wins).
+# Anything it does not match is a single junk character (see tokenize).
+_PATTERN = re.compile(r"""
+  (?P<skip>        [ \t\r\f\v\n]+ | \#[^\n]* | //[^\n]* | /\*(?s:.)*?\*/ )
+| (?P<embedded>    %\{(?s:.)*?%\} )
+| (?P<badembedded> %\{ )
+| (?P<badcomment>  /\* )
+| (?P<string>      "(?:[^"\\\n]|\\[^\n])*" )
+| (?P<badstring>   " )
+| (?P<argcount>    [$@]\# )
+| (?P<word>        [A-Za-z_$@][A-Za-z0-9_$@]* )
+| (?P<number>      [0-9][A-Za-z0-9_]* )
+| (?P<op>          <<<|>>>|<<=|>>=|%\(|%\?|%:|%\)|==|!=|<=|>=|=~|!~|&&|\|\||\+\+|--|\+=|-=
+                 | \*=|/=|%=|&=|\^=|\|=|\.=|->|<<|>>|[-+*/%&|^~!=<>?:.,;()\[\]{}] )
+""", re.VERBOSE)
 
 _OPERATOR_TYPE = dict(OPERATORS)
 
-_rules = _Rules()
-_master_lexer = ply.lex.lex(module=_rules, optimize=False, debug=False)
+_LEXICAL_ERRORS = {
+    "badstring": "Could not find matching closing quote",
+    "badcomment": "Could not find matching '*/'",
+    "badembedded": "Could not find matching '%}' to close embedded function block",
+}
+
+
+def _word_token(text, pos, source_file):
+    first = text[0]
+    if first == "$":
+        if text[1:].isdigit():
+            return Token("SCRIPT_ARG", text, pos, source_file, text, "operator")
+        return Token("TARGET", text, pos, source_file, text, "identifier")
+    if first == "@":
+        if text[1:].isdigit():
+            return Token("SCRIPT_ARG", text, pos, source_file, text, "operator")
+        return Token(AT_OPERATORS.get(text, "MACRO"), text, pos, source_file, text, "operator")
+    keyword = KEYWORDS.get(text)
+    if keyword is not None:
+        return Token(keyword, text, pos, source_file, text, "keyword")
+    return Token("IDENT", text, pos, source_file, text, "identifier")
 
 
 def tokenize(source_file):
     """Yield the Tokens of a SourceFile (raises StapError on lexical errors)."""
-    lexer = _master_lexer.clone()
-    _rules.file = source_file
-    lexer.input(source_file.text)
-    token = lexer.token
-    while True:
-        # The rules object is shared by clones; re-point it at our file each
-        # time in case another file was lexed in between (macro arguments).
-        _rules.file = source_file
-        tok = token()
-        if tok is None:
-            return
-        yield tok
+    text = source_file.text
+    match = _PATTERN.match
+    operator_type = _OPERATOR_TYPE
+    pos = 0
+    end = len(text)
+    while pos < end:
+        m = match(text, pos)
+        if m is None:
+            # Anything else (a backtick, a stray byte...) is an operator stap
+            # does not know; the parser reports it where it stands.
+            ch = text[pos]
+            yield Token("BADOP", ch, pos, source_file, ch, "operator")
+            pos += 1
+            continue
+        group = m.lastgroup
+        value = m.group()
+        if group == "skip":
+            pass
+        elif group == "word":
+            yield _word_token(value, pos, source_file)
+        elif group == "op":
+            yield Token(operator_type.get(value, value), value, pos, source_file, value,
+                        "operator")
+        elif group == "number":
+            yield Token("NUMBER", value, pos, source_file, value, "number")
+        elif group == "string":
+            body = _unescape_string(value[1:-1])
+            yield Token("STRING", body, pos, source_file, body, "string")
+        elif group == "embedded":
+            code = value[2:-2]
+            yield Token("EMBEDDED", code, pos, source_file, code, "embedded")
+        elif group == "argcount":
+            yield Token("SCRIPT_ARG", value, pos, source_file, value, "operator")
+        else:
+            raise StapError(_LEXICAL_ERRORS[group],
+                            Token("BADOP", "", pos, source_file, "", "junk"), label="at")
+        pos = m.end()
+
+
+def has_tokens(source_file):
+    """Whether the file has anything but blanks and comments (stap calls a
+    script without tokens "empty")."""
+    try:
+        return next(tokenize(source_file), None) is not None
+    except StapError:
+        return True
 
 
 def eof_token(source_file):

@@ -5,7 +5,7 @@ and stap's wording of "expected ..." messages."""
 import os
 
 from stap5.diagnostics import StapError
-from stap5.parse import ast, grammar
+from stap5.parse import ast, grammar, lalr
 from stap5.parse.lexer import eof_token
 from stap5.parse.preprocessor import Preprocessor
 
@@ -21,7 +21,7 @@ _parser = None
 def _lr_parser():
     global _parser
     if _parser is None:
-        _parser = grammar.build_parser(_table_file())
+        _parser = lalr.Parser(grammar.build_parser(_table_file()))
     return _parser
 
 
@@ -131,7 +131,7 @@ def parse_tokens(source_file, token_iter, guru=False, errors=None):
         grammar.set_context(context)
         context.in_function = False
         try:
-            parser.parse(tokenfunc=feed)
+            parser.parse(feed)
             break
         except grammar.SyntaxErrorAt as exc:
             tok = exc.tok

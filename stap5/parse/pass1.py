@@ -1,20 +1,51 @@
-"""Pass 1 for a session: parse the user script and the tapset library."""
+"""Pass 1 for a session: parse the tapset library and the user's scripts.
 
+As stap does, the library comes first (its `.stpm` macro files, then every
+`.stp` file), then the user's script and `-E` scripts.  What stap prints on
+the way is collected, in order, in `Pass1Result.reports` (see
+`print_reports`), so that the driver prints exactly stap's sequence:
+
+  - for each file with parse errors, the errors and the count line
+    ("2 parse errors."), then, for a library file, the warning that the
+    tapset will be skipped (a broken tapset does not fail pass 1);
+  - "Input file 'x' is missing." / "is empty." / "is empty after
+    preprocessing." for a user script (each fails pass 1).
+"""
+
+import contextlib
+import gc
 import sys
 
 from stap5 import library
 from stap5.diagnostics import SourceFile, StapError
+from stap5.parse.cache import ParseCache, environment_fingerprint
+from stap5.parse.lexer import has_tokens
 from stap5.parse.parser import parse_source
 from stap5.parse.preprocessor import PreprocessorEnv
-from stap5.session import SessionError
+
+
+class FileErrors:
+    """The parse errors of one file, printed with their count line."""
+
+    def __init__(self, errors, skipped_tapset=None):
+        self.errors = errors
+        self.skipped_tapset = skipped_tapset    # path of a library file left out
 
 
 class Pass1Result:
     def __init__(self):
-        self.user_files = []          # StapFile of the script (and -E scripts)
-        self.library_files = []       # StapFile of each library file parsed
+        self.user_files = []          # StapFile of the script and -E scripts
+        self.library_files = []       # StapFile of each library file parsed without error
         self.library_macros = {}      # name -> Macro, from the .stpm files
-        self.errors = []              # StapError, in order
+        self.errors = []              # every StapError, in order
+        self.reports = []             # FileErrors and plain messages, in stap's order
+        self.failed = False           # pass 1 failed (the user's scripts are at fault)
+        self.cache = None             # the ParseCache used for library files
+
+    def add_message(self, text):
+        """A fatal message about a user script ("Input file 'x' is empty.")."""
+        self.reports.append(text)
+        self.failed = True
 
 
 def preprocessor_env(session):
@@ -25,67 +56,141 @@ def preprocessor_env(session):
         kernel_config=session.kernel_config(), script_args=session.args)
 
 
-def read_user_script(session):
-    """The SourceFile of the script named on the command line."""
-    if session.script_text is not None:
-        return SourceFile("<input>", session.script_text, synthetic=True)
-    if session.script_file == "-":
-        return SourceFile("<input>", sys.stdin.read(), synthetic=True)
+@contextlib.contextmanager
+def _no_garbage_collection():
+    """Parsing allocates hundreds of thousands of objects and no cycles worth
+    collecting; the collector's full scans would double its time."""
+    enabled = gc.isenabled()
+    gc.disable()
     try:
-        with open(session.script_file, encoding="utf-8", errors="surrogateescape") as f:
-            text = f.read()
-    except OSError as exc:
-        raise SessionError("Input file '%s' is missing: %s" % (session.script_file,
-                                                                exc.strerror)) from None
-    return SourceFile(session.script_file, text)
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
-def _read_library_file(path):
+def _read(path, privileged=False):
     with open(path, encoding="utf-8", errors="surrogateescape") as f:
-        return SourceFile(path, f.read(), privileged=True)
+        return SourceFile(path, f.read(), privileged=privileged)
 
 
-def load_library_macros(session, env, result):
-    """Parse every `.stpm` file: their macros are visible to all scripts."""
-    for path in library.macro_files(session):
+def user_sources(session, result):
+    """The user's scripts as SourceFiles, in order ("<input>" for -e or stdin,
+    "<input1>"... for -E).  A missing script is reported and left out."""
+    sources = []
+    if session.script_text is not None:
+        sources.append(SourceFile("<input>", session.script_text, synthetic=True))
+    elif session.script_file == "-":
+        sources.append(SourceFile("<input>", _read_stdin(), synthetic=True))
+    else:
+        name = session.script_file
         try:
-            source = _read_library_file(path)
+            sources.append(_read(name))
+        except IsADirectoryError:
+            sources.append(SourceFile(name, ""))    # stap reads nothing from it
         except OSError:
-            continue
-        stap_file, errors = parse_source(source, env, result.library_macros)
+            result.add_message("Input file '%s' is missing." % name)
+    if session.script_text == "":
+        # stap does not get to the -E scripts when -e gives an empty one.
+        return sources
+    for index, text in enumerate(session.additional_scripts, 1):
+        sources.append(SourceFile("<input%d>" % index, text, synthetic=True))
+    return sources
+
+
+def _read_stdin():
+    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+    if isinstance(data, bytes):
+        data = data.decode("utf-8", "surrogateescape")
+    return data
+
+
+def _record_errors(result, errors, skipped_tapset=None):
+    if errors:
         result.errors.extend(errors)
-        result.library_files.append(stap_file)
+        result.reports.append(FileErrors(errors, skipped_tapset))
 
 
 def run(session, whole_library=True):
-    """Parse the user script(s), the library macros and, when asked, every
-    library script (stap parses them all in pass 1; pass 2 may instead ask
-    the tapset index for the few it needs)."""
+    """Parse the library macros, (when asked) every library script, and the
+    user's scripts.  stap parses the whole library in pass 1; pass 2 may
+    instead parse only the library files it needs (see parse_library_file)."""
     result = Pass1Result()
     env = preprocessor_env(session)
-    load_library_macros(session, env, result)
-    sources = [read_user_script(session)]
-    for index, text in enumerate(session.additional_scripts):
-        sources.append(SourceFile("<input%d>" % (index + 1) if index else "<input>", text,
-                                  synthetic=True))
-    for source in sources:
-        stap_file, errors = parse_source(source, env, result.library_macros, session.guru)
-        result.user_files.append(stap_file)
-        result.errors.extend(errors)
-    if whole_library:
-        for path in library.script_files(session):
-            parse_library_file(path, env, result)
+    macro_paths = library.macro_files(session)
+    result.cache = ParseCache(environment_fingerprint(env, macro_paths))
+    with _no_garbage_collection():
+        for path in macro_paths:
+            _parse_macro_file(path, env, result)
+        if whole_library:
+            for path in library.script_files(session):
+                stap_file, errors = parse_library_file(path, env, result.library_macros,
+                                                       result.cache)
+                _record_errors(result, errors, skipped_tapset=path if errors else None)
+                if stap_file is not None and not errors:
+                    result.library_files.append(stap_file)
+        for source in user_sources(session, result):
+            _parse_user_source(source, env, session.guru, result)
     return result
 
 
-def parse_library_file(path, env, result):
+def _parse_macro_file(path, env, result):
+    """A `.stpm` file: its macros become visible to every later file."""
     try:
-        source = _read_library_file(path)
-    except OSError as exc:
-        result.errors.append(StapError("cannot read tapset file '%s': %s"
-                                       % (path, exc.strerror)))
-        return None
+        source = _read(path, privileged=True)
+    except OSError:
+        return
     stap_file, errors = parse_source(source, env, result.library_macros)
-    result.errors.extend(errors)
-    result.library_files.append(stap_file)
-    return stap_file
+    _record_errors(result, errors, skipped_tapset=path if errors else None)
+    if not errors:
+        result.library_files.append(stap_file)
+
+
+def _parse_user_source(source, env, guru, result):
+    stap_file, errors = parse_source(source, env, result.library_macros, guru)
+    _record_errors(result, errors)
+    if errors:
+        result.failed = True
+    elif not has_tokens(source):
+        result.add_message("Input file '%s' is empty." % source.name)
+    elif not _has_declarations(stap_file):
+        result.add_message("Input file '%s' is empty after preprocessing." % source.name)
+    result.user_files.append(stap_file)
+
+
+def _has_declarations(stap_file):
+    return bool(stap_file.embeds or stap_file.globals or stap_file.aliases
+                or stap_file.probes or stap_file.functions)
+
+
+def parse_library_file(path, env, library_macros, cache=None):
+    """Parse one library `.stp` file, through `cache` (a ParseCache) when
+    given.  Returns (StapFile or None if unreadable, [StapError])."""
+    stamp = cache.stamp(path) if cache is not None else None
+    if stamp is not None:
+        stap_file = cache.load(path, stamp)
+        if stap_file is not None:
+            return stap_file, []
+    try:
+        source = _read(path, privileged=True)
+    except OSError as exc:
+        return None, [StapError("cannot read tapset file '%s': %s" % (path, exc.strerror))]
+    stap_file, errors = parse_source(source, env, library_macros)
+    if stamp is not None and not errors:
+        cache.store(path, stamp, stap_file)
+    return stap_file, errors
+
+
+def print_reports(result, print_file_errors, out=None):
+    """Print what stap prints during pass 1, in its order.  `print_file_errors`
+    prints one file's errors with its count line (diagnostics.Reporter's
+    print_errors, which knows about suppressed duplicates)."""
+    out = out or sys.stderr
+    for report in result.reports:
+        if isinstance(report, FileErrors):
+            print_file_errors(report.errors, "parse error")
+            if report.skipped_tapset:
+                out.write('WARNING: tapset "%s" has errors, and will be skipped\n'
+                          % report.skipped_tapset)
+        else:
+            out.write(report + "\n")

@@ -59,6 +59,9 @@ _COMPARE = {
 }
 _COMPARISON_TYPES = {"EQ": "==", "NE": "!=", "<": "<", "LE": "<=", ">": ">", "GE": ">="}
 
+# Token types the preprocessor acts on; every other token goes straight through.
+_DIRECTIVE_TYPES = frozenset(["PP_IF", "PP_THEN", "PP_ELSE", "PP_END", "MACRO", "SCRIPT_ARG"])
+
 _EXPECTED_CONDITION = ("expected 'arch', 'kernel_v', 'kernel_vr', 'systemtap_v',\n"
                        "             'runtime', 'systemtap_privilege', 'CONFIG_...', or\n"
                        "             comparison between strings or integers")
@@ -105,7 +108,7 @@ class Preprocessor:
         if self._pushback:
             # Keep pending pushback after the inserted tokens.
             pending = list(reversed(self._pushback))
-            self._pushback = []
+            self._pushback.clear()
             toks = list(toks) + pending
         self._stack.append(iter(toks))
 
@@ -113,14 +116,29 @@ class Preprocessor:
 
     def tokens(self):
         """Yield the preprocessed tokens."""
+        stack = self._stack
+        pushback = self._pushback
+        directives = _DIRECTIVE_TYPES
         while True:
-            tok = self._raw()
+            # _raw(), inlined: this loop runs for every token of the library.
+            if pushback:
+                tok = pushback.pop()
+            else:
+                tok = None
+                while stack:
+                    tok = next(stack[-1], None)
+                    if tok is not None:
+                        break
+                    stack.pop()
             if tok is None:
                 if self._open_conditionals:
                     self.errors.append(StapError("incomplete conditional at end of file",
                                                  self._open_conditionals[-1], label="at"))
                     self._open_conditionals = []
                 return
+            if tok.type not in directives:
+                yield tok
+                continue
             type_ = tok.type
             if type_ == "PP_IF":
                 self._conditional(tok)
