@@ -1,6 +1,7 @@
 """Runs the passes of a session, with stap's progress and failure messages."""
 
 import os
+import platform
 import sys
 import time
 
@@ -58,6 +59,21 @@ def _run_passes(session):
     from stap5.parse import pass1
     from stap5.parse.printer import dump_file
 
+    if session.vm and session.kernel_release == platform.release():
+        # The guest runs the kernel stap5-prep --vm fetched.
+        from stap5.vm import DEFAULT_KVER
+        session.set_kernel_target(DEFAULT_KVER)
+    cache = None
+    if session.last_pass >= 3 and session.list_mode is None and session.dump is None:
+        cache = _Cache(session)
+        hit = cache.lookup() if session.last_pass >= 4 else None
+        if hit is not None:
+            ko, source = hit
+            if session.verbosity(1):
+                sys.stderr.write("Pass 3: using cached %s\nPass 4: using cached %s\n"
+                                 % (source, ko))
+            return _after_build(session, ko, cache)
+
     timer = PassTimer()
     result = pass1.run(session, whole_library=session.last_pass == 1
                        and session.verbosity(1) > 0)
@@ -95,8 +111,142 @@ def _run_passes(session):
         sys.stdout.write(dump(elab.program, session.verbosity(2) > 0))
         sys.stdout.flush()
         return 0
-    sys.stderr.write("stap5: pass 3 (translation) is not implemented yet\n")
-    return 1
+    return _passes_3_to_5(session, elab.program, cache)
+
+
+def _script_text(session):
+    """The user's script(s), for the module cache key and the module name."""
+    if session.script_text is not None:
+        text = session.script_text
+    elif session.script_file == "-":
+        return None     # stdin is read once, by pass 1: no cache
+    else:
+        try:
+            with open(session.script_file, "rb") as f:
+                text = f.read().decode("utf-8", "surrogateescape")
+        except OSError:
+            return None     # pass 1 reports it
+    return text + "\0" + "\0".join(session.additional_scripts)
+
+
+class _Cache:
+    """The module-cache key of this run, and the module name it implies."""
+
+    def __init__(self, session):
+        from stap5.build import kbuild, module_cache
+        self.key = None
+        text = _script_text(session)
+        if text is not None:
+            self.key = module_cache.compute_key(session, text, kbuild.tree_identity(session))
+        self.module_name = session.module_name or (
+            "stap_" + self.key[:24] if self.key else "stap_%d" % os.getpid())
+
+    def lookup(self):
+        from stap5.build import module_cache
+        if self.key is None:
+            return None
+        return module_cache.lookup(self.key, self.module_name)
+
+
+def _passes_3_to_5(session, program, cache):
+    import shutil
+    import tempfile
+    from stap5.build import kbuild, module_cache
+    from stap5.translate import TranslationError, translate
+
+    timer = PassTimer()
+    script_name = session.script_file if session.script_text is None else "<input>"
+    try:
+        c_source = translate(session, program, cache.module_name, script_name or "<input>")
+    except TranslationError as exc:
+        from stap5.elaborate.errors import SemanticError
+        sys.stderr.write(SemanticError(exc.message, exc.tok).render() + "\n")
+        sys.stderr.write("Pass 3: translation failed.  [man error::pass3]\n")
+        return 1
+    if session.verbosity(3):
+        sys.stderr.write("Pass 3: translated to C into \"%s.c\" %s\n"
+                         % (cache.module_name, timer.report()))
+    if session.last_pass == 3:
+        sys.stdout.write(c_source)
+        return 0
+
+    timer = PassTimer()
+    workdir = tempfile.mkdtemp(prefix="stap", dir=session.tmpdir)
+    try:
+        c_path = kbuild.write_sources(workdir, cache.module_name, c_source, session)
+        try:
+            ko, output = kbuild.build(session, workdir, cache.module_name,
+                                      session.verbosity(4))
+        except kbuild.BuildError as exc:
+            if exc.output:
+                sys.stderr.write(exc.output + "\n")
+            sys.stderr.write("%s\nPass 4: compilation failed.  [man error::pass4]\n"
+                             % exc.message)
+            return 1
+        if session.verbosity(4) >= 2 and output.strip():
+            sys.stderr.write(output)
+        if cache.key is not None:
+            ko = module_cache.store(cache.key, cache.module_name, ko, c_path)
+        if session.verbosity(4):
+            sys.stderr.write("Pass 4: compiled C into \"%s.ko\" %s\n"
+                             % (cache.module_name, timer.report()))
+        return _after_build(session, ko, cache)
+    finally:
+        if session.keep_tmpdir:
+            sys.stderr.write("Keeping temporary directory \"%s\"\n" % workdir)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _after_build(session, ko, cache):
+    """-p4 prints the module; otherwise pass 5 runs it."""
+    import shutil
+    if session.last_pass == 4:
+        if session.module_name:
+            target = session.module_name + ".ko"
+            shutil.copyfile(ko, target)
+            print(target)
+        else:
+            print(ko)
+        return 0
+    return _pass5(session, ko)
+
+
+def _pass5(session, ko):
+    args = []
+    args += ["-v"] * session.verbosity(5)
+    if session.suppress_warnings:
+        args.append("-w")
+    if session.target_command:
+        args += ["-c", session.target_command]
+    if session.target_pid is not None:
+        args += ["-x", str(session.target_pid)]
+    if session.timeout:
+        args += ["-T", str(session.timeout)]
+    if session.buffer_size:
+        args += ["-b", str(session.buffer_size)]
+    if session.output_file and not session.vm:
+        args += ["-o", session.output_file]
+    args.append(ko)
+    args += session.global_settings
+    timer = PassTimer()
+    if session.verbosity(5):
+        sys.stderr.write("Pass 5: starting run.\n")
+    sys.stdout.flush()
+    if session.vm:
+        from stap5.vm.pass5 import run_in_guest
+        rc = run_in_guest(session.kernel_release, args, session.output_file,
+                          session.verbosity(5))
+    else:
+        from stap5.run import staprun
+        rc = staprun.main(args)
+    if session.verbosity(5):
+        sys.stderr.write("Pass 5: run completed %s\n" % timer.report().split(", ", 1)[1])
+    if rc:
+        sys.stderr.write("WARNING: staprun5 exited with status: %d\n" % rc)
+        sys.stderr.write("Pass 5: run failed.  [man error::pass5]\n")
+        return 1
+    return 0
 
 
 def _plural(count):

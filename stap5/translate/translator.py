@@ -1,0 +1,351 @@
+"""Pass 3: the elaborated program to one C file, through the templates.
+
+Python decides what the module contains — which globals with which C
+representation, which frames, which handlers, which locks each handler
+takes — and renders templates/module.c.j2; the C shape of every statement
+and expression comes from the macros of templates/c_syntax.j2.
+"""
+
+import jinja2
+
+import stap5
+from stap5.elaborate.program import LONG, STATS, STRING, VarSymbol
+from stap5.elaborate.dump import ResolvedPrinter
+from stap5.parse import ast
+from stap5.session import TEMPLATE_DIR
+from stap5.translate import names
+from stap5.translate.codegen import CodeGen, Frame, TranslationError
+
+_environment = None
+
+
+def template_environment():
+    global _environment
+    if _environment is None:
+        _environment = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(TEMPLATE_DIR), trim_blocks=True,
+            lstrip_blocks=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
+            autoescape=False)
+    return _environment
+
+
+_PROBE_KINDS = {
+    "begin": "STP_PROBE_BEGIN", "end": "STP_PROBE_END", "error": "STP_PROBE_ERROR",
+    "never": "STP_PROBE_NEVER", "timer": "STP_PROBE_HRTIMER",
+    "timer.jiffies": "STP_PROBE_JIFFIES", "timer.profile": "STP_PROBE_PROFILE",
+}
+
+
+class GlobalInfo:
+    def __init__(self, symbol, cname, kind):
+        self.symbol = symbol
+        self.cname = cname
+        self.kind = kind                # long, string, stat, map, pmap
+        self.declaration = ""
+        self.stat_desc = None
+        self.param = ""
+        self.init_code = ""
+        self.free_code = ""
+
+
+class FunctionInfo:
+    def __init__(self, function, cname, frame):
+        self.function = function
+        self.cname = cname
+        self.frame = frame
+
+
+class Translator:
+    def __init__(self, session, program):
+        self.session = session
+        self.program = program
+        environment = template_environment()
+        self.syntax = environment.get_template("c_syntax.j2").module
+        self.globals_syntax = environment.get_template("globals.j2").module
+        self._uid = 0
+        self._globals = {}
+        self._functions = {}
+        self.frames = []
+
+    def next_uid(self):
+        self._uid += 1
+        return self._uid
+
+    # --- globals -------------------------------------------------------------
+
+    def global_cname(self, symbol):
+        return self._globals[id(symbol)].cname
+
+    def clear_array(self, symbol):
+        info = self._globals[id(symbol)]
+        function = "stp_pmap_clear" if info.kind == "pmap" else "stp_map_clear"
+        return "%s(%s)" % (function, info.cname)
+
+    def _global_kind(self, symbol):
+        if symbol.is_array:
+            return "pmap" if symbol.type == STATS else "map"
+        if symbol.type == STATS:
+            return "stat"
+        return "string" if symbol.type == STRING else "long"
+
+    def _prepare_globals(self):
+        stat_uses = _stat_uses(self.program)
+        syntax = self.globals_syntax
+        for symbol in self.program.globals.values():
+            info = GlobalInfo(symbol, names.global_name(symbol), self._global_kind(symbol))
+            self._globals[id(symbol)] = info
+        for symbol in self.program.globals.values():
+            info = self._globals[id(symbol)]
+            kind = info.kind
+            info.declaration = syntax.declare(kind, info.cname)
+            if kind in ("stat", "pmap"):
+                info.stat_desc = self._stat_desc(symbol, stat_uses.get(id(symbol), []))
+            if kind in ("long", "string"):
+                info.param = syntax.param(kind, info.cname, symbol.name)
+            value = None
+            if symbol.init is not None:
+                if isinstance(symbol.init.value, str):
+                    value = '"%s"' % names.c_string(symbol.init.value)
+                else:
+                    value = self.syntax.long_literal(str(symbol.init.value)) \
+                        if symbol.init.value != -(1 << 63) else self.syntax.long_min()
+            key_types = "".join("s" if t == STRING else "i" for t in (symbol.index_types or []))
+            value_type = "s" if symbol.type == STRING else "i"
+            max_entries = symbol.maxsize or "MAXMAPENTRIES"
+            info.init_code = syntax.init(kind, info.cname, symbol.name, value, key_types,
+                                         value_type, max_entries, symbol.wrap,
+                                         bool(info.param))
+            info.free_code = syntax.release(kind, info.cname)
+
+    def _stat_desc(self, symbol, uses):
+        hist_type, start, stop, interval = "HIST_NONE", 0, 0, 0
+        variance, bit_shift = False, 0
+        for use in uses:
+            if isinstance(use, ast.HistogramOp):
+                if use.kind == "log":
+                    hist_type = "HIST_LOG"
+                else:
+                    values = []
+                    for param in use.params:
+                        if not (isinstance(param, ast.Literal) and isinstance(param.value, int)):
+                            raise TranslationError("@hist_linear parameters must be numbers",
+                                                   param.tok)
+                        values.append(param.value)
+                    hist_type = "HIST_LINEAR"
+                    start, stop, interval = values
+            elif isinstance(use, ast.StatOp) and use.op == "variance":
+                variance = True
+                if use.params and isinstance(use.params[0], ast.Literal):
+                    bit_shift = use.params[0].value
+        return self.globals_syntax.stat_desc(hist_type, start, stop, interval, bit_shift,
+                                             variance)
+
+    # --- functions and probes --------------------------------------------------
+
+    def function_info(self, function):
+        return self._functions[id(function)]
+
+    def _prepare_functions(self):
+        for function in self.program.used_functions():
+            cname = names.function_name(self.program, function)
+            frame = Frame("%s_frame" % cname, cname)
+            for param in function.params:
+                frame.add_variable(param.symbol)
+            rettype = getattr(function, "inferred_type", None)
+            if rettype == STRING:
+                frame.add("string_t", "retval")
+            elif rettype == LONG:
+                frame.add("int64_t", "retval")
+            self._functions[id(function)] = FunctionInfo(function, cname, frame)
+            self.frames.append(frame)
+
+    def _function_output(self, info):
+        function = info.function
+        rettype = getattr(function, "inferred_type", None)
+        printer = ResolvedPrinter(self.program)
+        params = ", ".join("%s:%s" % (p.name, p.symbol.type or "unknown")
+                           for p in function.params)
+        out = {
+            "cname": info.cname, "frame": info.frame.struct_name,
+            "embedded": function.embedded,
+            "signature": names.plain_c_string("%s:%s (%s)" % (function.name,
+                                                              rettype or "unknown", params)),
+            "location": names.plain_c_string(function.tok.location()),
+            "returns_string": rettype == STRING, "returns_long": rettype == LONG,
+            "arg_macros": [(p.name, names.local_name(p.symbol)) for p in function.params],
+        }
+        if function.embedded:
+            out["body"] = function.body.code
+        else:
+            for symbol in function.locals.values():
+                info.frame.add_variable(symbol)
+            codegen = CodeGen(self, info.frame, function)
+            out["body"] = codegen.body(function.body)
+        del printer
+        return out
+
+    def _probe_output(self, probe, index):
+        frame = Frame("probe_%d_locals" % index, "probe_%d" % index)
+        self.frames.append(frame)
+        for symbol in probe.locals.values():
+            frame.add_variable(symbol)
+        codegen = CodeGen(self, frame, probe)
+        body = codegen.body(probe.body) if probe.body is not None else "{}"
+        condition = codegen.expr_long(probe.condition) if probe.condition is not None else ""
+        printer = ResolvedPrinter(self.program)
+        point = probe.point
+        pp = printer.visit(ast.ProbePoint(point.components, False, False, None, tok=point.tok))
+        location = probe.decl.tok.location() if probe.decl.tok is not None else ""
+        return {
+            "cname": "probe_%d" % index, "frame": frame.struct_name,
+            "frame_member": frame.member, "pp": names.plain_c_string(pp).replace("*/", "* /"),
+            "pp_c": names.plain_c_string(pp), "location": location.replace("*/", "* /"),
+            "location_c": names.plain_c_string(location),
+            "body": body, "condition": condition,
+            "kind": self._probe_kind(probe), "params": self._probe_params(probe),
+            "locks": self._locks(probe),
+        }
+
+    def _probe_kind(self, probe):
+        family = probe.family.name
+        if family == "kprobe":
+            return "STP_PROBE_KRETPROBE" if probe.params["return"] else "STP_PROBE_KPROBE"
+        if family == "kprobe.statement":
+            return "STP_PROBE_KPROBE"
+        if family == "procfs":
+            return "STP_PROBE_PROCFS_WRITE" if probe.params["write"] else "STP_PROBE_PROCFS_READ"
+        kind = _PROBE_KINDS.get(family)
+        if kind is None:
+            raise TranslationError("probe family %s cannot be translated yet" % family,
+                                   probe.tok)
+        return kind
+
+    def _probe_params(self, probe):
+        family = probe.family.name
+        params = probe.params
+        if family in ("begin", "end", "error"):
+            return [("be", "{ .priority = %d }" % params.get("priority", 0))]
+        if family == "timer":
+            return [("hrtimer", "{ .interval = %dULL, .randomize = %dULL }"
+                     % (params["interval_ns"], params["randomize_ns"]))]
+        if family == "timer.jiffies":
+            return [("jiffies", "{ .interval = %d, .randomize = %d }"
+                     % (params["interval_jiffies"], params["randomize_jiffies"]))]
+        if family == "kprobe":
+            module = ('"%s"' % names.plain_c_string(params["module"])
+                      if params.get("module") else "NULL")
+            return [("kprobe", '{ .symbol = "%s", .module = %s, .maxactive = %d, '
+                     '.optional = %s }' % (names.plain_c_string(params["symbol"]), module,
+                                           params.get("maxactive") or 0,
+                                           "true" if probe.point.optional else "false"))]
+        if family == "kprobe.statement":
+            return [("kprobe", "{ .addr = %#xUL }" % params["address"])]
+        if family == "procfs":
+            return [("procfs", '{ .path = "%s", .maxsize = %d, .mode = 0%o }'
+                     % (names.plain_c_string(params["path"]), params.get("maxsize") or 0,
+                        params["mode"]))]
+        return []
+
+    # --- locks ---------------------------------------------------------------
+
+    def _locks(self, probe):
+        usage = {}
+        seen_functions = set()
+
+        def note(symbol, write):
+            if isinstance(symbol, VarSymbol) and symbol.scope == "global":
+                usage[id(symbol)] = usage.get(id(symbol), False) or write
+
+        def scan(node):
+            for child in ast.walk(node):
+                _note_usage(child, note)
+                referent = getattr(child, "referent", None)
+                if isinstance(referent, ast.FunctionDecl) and id(referent) not in seen_functions:
+                    seen_functions.add(id(referent))
+                    if not referent.embedded:
+                        scan(referent.body)
+        if probe.body is not None:
+            scan(probe.body)
+        if probe.condition is not None:
+            scan(probe.condition)
+        order = list(self.program.globals.values())
+        locks = []
+        for symbol in order:
+            if id(symbol) in usage:
+                locks.append((self.global_cname(symbol) + "_lock", usage[id(symbol)]))
+        return locks
+
+    # --- the module ------------------------------------------------------------
+
+    def translate(self, module_name, script_name):
+        self._prepare_globals()
+        self._prepare_functions()
+        probes = [self._probe_output(probe, index)
+                  for index, probe in enumerate(self.program.probes)]
+        functions = [self._function_output(self._functions[id(f)])
+                     for f in self.program.used_functions()]
+        embeds = []
+        for embed in self.program.embeds:
+            origin = embed.tok.location() if embed.tok is not None else "?"
+            embeds.append({"origin": origin.replace("*/", "* /"), "code": embed.code})
+        c_macros = []
+        for definition in self.session.c_macros:
+            name, sep, value = definition.partition("=")
+            c_macros.append((name, value if sep else None))
+        template = template_environment().get_template("module.c.j2")
+        return template.render(
+            module_name=module_name, version=stap5.__version__,
+            script_name=script_name.replace("*/", "* /"),
+            script_name_c=names.plain_c_string(script_name),
+            c_macros=c_macros, embeds=embeds,
+            globals=[self._globals[id(s)] for s in self.program.globals.values()],
+            frames=self.frames, functions=functions, probes=probes)
+
+
+def _note_usage(node, note):
+    """Record which globals a node reads or writes (for the handler's locks)."""
+    if isinstance(node, ast.AssignmentExpr):
+        target = node.left
+        base = target.base if isinstance(target, ast.ArrayIndex) else target
+        # `s <<< v` only adds to this CPU's statistic: a read lock suffices.
+        note(getattr(base, "referent", None), node.op != "<<<")
+    elif isinstance(node, (ast.PreCrement, ast.PostCrement)):
+        target = node.operand
+        base = target.base if isinstance(target, ast.ArrayIndex) else target
+        note(getattr(base, "referent", None), True)
+    elif isinstance(node, ast.DeleteStatement):
+        target = node.target
+        base = target.base if isinstance(target, ast.ArrayIndex) else target
+        note(getattr(base, "referent", None), True)
+    elif isinstance(node, (ast.StatOp, ast.HistogramOp)):
+        operand = node.operand
+        base = operand.base if isinstance(operand, ast.ArrayIndex) else operand
+        note(getattr(base, "referent", None), True)     # aggregating writes
+    elif isinstance(node, ast.ForeachLoop):
+        symbol = getattr(node.array, "referent", None)
+        sorted_ = bool(node.sort_direction)
+        note(symbol, sorted_ or (symbol is not None and symbol.type == STATS))
+    elif isinstance(node, ast.Symbol):
+        note(getattr(node, "referent", None), False)
+    elif isinstance(node, ast.ArrayIn):
+        note(getattr(node.array, "referent", None), False)
+
+
+def _stat_uses(program):
+    uses = {}
+
+    def scan(node):
+        for child in ast.walk(node):
+            if isinstance(child, (ast.StatOp, ast.HistogramOp)):
+                operand = child.operand
+                base = operand.base if isinstance(operand, ast.ArrayIndex) else operand
+                symbol = getattr(base, "referent", None)
+                if symbol is not None:
+                    uses.setdefault(id(symbol), []).append(child)
+    for probe in program.probes:
+        if probe.body is not None:
+            scan(probe.body)
+    for function in program.used_functions():
+        if not function.embedded:
+            scan(function.body)
+    return uses
