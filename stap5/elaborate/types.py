@@ -396,7 +396,7 @@ class TypeInference:
                 if found == STATS:
                     self._report("cannot print a statistic (use @count, @sum, @hist_log...)",
                                  arg.tok)
-        if not node.args and node.format is None:
+        if not node.args and node.format is None and not node.name.endswith("ln"):
             self._report("print requires at least one argument", node.tok)
         return STRING if node.name in _STRING_RESULT_PRINTS else None
 

@@ -397,7 +397,9 @@ class CodeGen:
         return self.s.concat(tmp, self.expr_string(node.left), self.expr_string(node.right))
 
     def expr_RegexMatch(self, node):
-        self.unsupported("regular expression matching (=~)", node.tok)
+        matcher = self.tr.regex_matcher(node.pattern)
+        result = "%s(c, %s)" % (matcher, self.expr_string(node.left))
+        return result if node.op == "=~" else "((int64_t)!%s)" % result
 
     # --- assignment ----------------------------------------------------------
 

@@ -65,6 +65,7 @@ class Translator:
         self._uid = 0
         self._globals = {}
         self._functions = {}
+        self._regexes = {}              # pattern -> regex.Matcher
         self.frames = []
 
     def next_uid(self):
@@ -246,6 +247,21 @@ class Translator:
                         params["mode"]))]
         return []
 
+    # --- regular expressions ---------------------------------------------------
+
+    def regex_matcher(self, pattern_node):
+        """The C function matching `=~ "pattern"` (compiled once per pattern)."""
+        from stap5.translate import regex
+        pattern = pattern_node.value
+        if pattern not in self._regexes:
+            try:
+                self._regexes[pattern] = regex.compile_matcher(
+                    pattern, "stp_regex_%d" % (len(self._regexes) + 1), self.syntax)
+            except regex.RegexError as exc:
+                raise TranslationError("invalid regular expression: %s" % exc,
+                                       pattern_node.tok) from None
+        return self._regexes[pattern].cname
+
     # --- locks ---------------------------------------------------------------
 
     def _locks(self, probe):
@@ -299,7 +315,8 @@ class Translator:
             script_name_c=names.plain_c_string(script_name),
             c_macros=c_macros, embeds=embeds,
             globals=[self._globals[id(s)] for s in self.program.globals.values()],
-            frames=self.frames, functions=functions, probes=probes)
+            frames=self.frames, functions=functions, probes=probes,
+            regex_matchers=[m.code for m in self._regexes.values()])
 
 
 def _note_usage(node, note):
