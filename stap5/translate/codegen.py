@@ -86,7 +86,7 @@ class CodeGen:
     def statements_with_actions(self, statements):
         out = []
         for statement in statements:
-            out.append(self.s.action(self.near(statement.tok), self.err))
+            out.append(self.s.action(self.near(first_token(statement)), self.err))
             out.append(self.statement(statement))
         return out
 
@@ -602,6 +602,24 @@ class CodeGen:
     def expr_Wildcard(self, node):
         raise TranslationError("wildcard '*' is only allowed in delete, foreach and in",
                                node.tok)
+
+
+def first_token(node):
+    """The token a statement starts with (stap's "near" for MAXACTION)."""
+    while True:
+        if isinstance(node, ast.ExprStatement):
+            node = node.expr
+        elif isinstance(node, (ast.BinaryExpr, ast.LogicalExpr, ast.ComparisonExpr,
+                               ast.ConcatExpr, ast.AssignmentExpr, ast.RegexMatch)):
+            node = node.left
+        elif isinstance(node, ast.TernaryExpr):
+            node = node.cond
+        elif isinstance(node, ast.PostCrement):
+            node = node.operand
+        elif isinstance(node, ast.ArrayIndex):
+            node = node.base
+        else:
+            return node.tok
 
 
 def _escape_percent(text):
