@@ -82,5 +82,6 @@
 #include "probes/procfs.c"
 #include "module.c"
 #include "compat.h"
+#include "codegen.h"
 
 #endif /* STP_RUNTIME_H */

@@ -298,7 +298,7 @@ static int stp_digits(int64_t v)
 static void stp_hist_print_row_prefix(struct context *c, int width,
 				      const char *mark, int64_t val)
 {
-	char tmp[48];
+	char tmp[128];
 	int n = scnprintf(tmp, sizeof(tmp), "%*s%lld |",
 			  width - stp_digits(val), mark, (long long)val);
 
@@ -311,7 +311,7 @@ static void stp_hist_print(struct context *c, const struct stp_hist *h,
 	int low = -1, high = 0, i, j, scale, val_width, cnt_width;
 	bool under = false, over = false, eliding = false;
 	int64_t peak = 0;
-	char tmp[48];
+	char tmp[128];
 	int n;
 
 	if (h->type != HIST_LOG && h->type != HIST_LINEAR)

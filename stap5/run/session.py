@@ -72,9 +72,10 @@ class PausedChild:
                     os._exit(0)
                 os.execvp(self.argv[0], self.argv)
             except OSError as e:
-                os.write(2, f"ERROR: execvp {self.argv[0]}: {e.strerror}\n".encode())
+                # As staprun: perror(argv[0]), status 1.
+                os.write(2, f"{self.argv[0]}: {e.strerror}\n".encode())
             finally:
-                os._exit(127)
+                os._exit(1)
         os.close(read_end)
 
     def go(self):
@@ -113,8 +114,12 @@ class PausedChild:
 
 
 class Session:
-    def __init__(self, opts, stdout=None, stderr=None):
+    def __init__(self, opts, stdout=None, stderr=None, early_signals=None):
         self.opts = opts
+        # Signals caught before the session was set up (by the caller's
+        # handlers): the list keeps growing until our own handlers replace
+        # theirs.
+        self.early_signals = early_signals if early_signals is not None else []
         self.stdout = stdout or sys.stdout.buffer
         self.stderr = stderr or sys.stderr
         self.name = None
@@ -166,6 +171,13 @@ class Session:
         """Returns the exit status."""
         try:
             self._prepare()
+            if self.early_signals:
+                # Interrupted before anything was loaded: nothing to undo.
+                self.debug("interrupted before the module was loaded")
+                if self.child:
+                    self.child.cancel()
+                self._close_output()
+                return 0
             self._load()
         except (StapError, kmod.ModuleError) as e:
             self.error(str(e))
@@ -267,6 +279,8 @@ class Session:
         old_handlers = {}
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             old_handlers[sig] = signal.signal(sig, self._on_signal)
+        for sig in self.early_signals:     # caught during the load
+            self._on_signal(sig, None)
         worker = threading.Thread(target=self._command_worker, daemon=True)
         worker.start()
         deadline = time.monotonic() + self.opts.timeout if self.opts.timeout else None
@@ -299,13 +313,15 @@ class Session:
                     if word == protocol.CMD_START:
                         raise StapError(f"Couldn't start the probes: {e.strerror}")
                     raise StapError(f"Couldn't stop the probes: {e.strerror}")
-                if self.started.is_set() and self.child and not child_released:
+                if self.started.is_set() and not child_released:
                     child_released = True
-                    self.child.go()
+                    self.debug("probes started")
+                    if self.child:
+                        self.child.go()
                 if self.signals > handled_signals:
                     handled_signals = self.signals
                     self._request_stop(f"signal {self.pending_signal}")
-                if child_released and self.child.poll() is not None:
+                if child_released and self.child and self.child.poll() is not None:
                     self._report_child()
                     self._request_stop("the target command exited")
                 if deadline and time.monotonic() > deadline:

@@ -9,12 +9,19 @@ command exiting, -T) runs its end probes, prints the summary and unloads it.
 The exit status is 0, or 1 after errors.
 """
 
-import argparse
-import os
+import signal
 import sys
 
-import stap5
-from stap5.run.session import Options, Session
+# Catch Ctrl-C & co. from the very start: a signal that arrives while we get
+# going must end the session cleanly, not kill us with a module loaded.
+_early_signals = []
+for _sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+    signal.signal(_sig, lambda signum, frame: _early_signals.append(signum))
+
+import argparse  # noqa: E402
+
+import stap5  # noqa: E402
+from stap5.run.session import Options, Session  # noqa: E402
 
 USAGE = "staprun5 [-v] [-w] [-V] [-h] [-c CMD | -x PID] [-o FILE] [-T SECS] [-b MB] MODULE [NAME=VALUE ...]"
 
@@ -83,7 +90,7 @@ def main(argv=None):
                    target_pid=args.target_pid, timeout=args.timeout,
                    bufsize_mb=args.bufsize, verbose=args.verbose,
                    suppress_warnings=args.suppress_warnings)
-    return Session(opts).run()
+    return Session(opts, early_signals=_early_signals).run()
 
 
 if __name__ == "__main__":
