@@ -35,19 +35,20 @@ static struct proc_dir_entry *stp_procfs_root;	/* /proc/systemtap */
 static struct proc_dir_entry *stp_procfs_dir;	/* /proc/systemtap/MODULE */
 static bool stp_procfs_created_root;
 
-/* Run probe p on data; true if it ran without error. */
-static bool stp_procfs_run(struct stp_probe *p, struct stp_procfs_data *data)
+/* Run probe p on data: 0 if it ran fine, 1 if it ran into an error, -1 if
+ * it could not run (session not running, context busy). */
+static int stp_procfs_run(struct stp_probe *p, struct stp_procfs_data *data)
 {
 	struct context *c = stp_probe_enter(p, STAP_SESSION_RUNNING,
 					    stp_probe_type_procfs);
-	bool ok;
+	int rc;
 
 	if (!c)
-		return false;
+		return -1;
 	c->ips.procfs = data;
-	ok = stp_probe_handle(c);
+	rc = stp_probe_handle(c) ? 0 : 1;
 	stp_probe_leave(c);
-	return ok;
+	return rc;
 }
 
 static int stp_procfs_open(struct inode *inode, struct file *filp)
@@ -109,8 +110,8 @@ static ssize_t stp_procfs_read(struct file *filp, char __user *buf, size_t count
 
 		f->buffer[0] = '\0';
 		f->needs_fill = false;
-		if (!stp_procfs_run(f->read_probe, &data) &&
-		    atomic_read(&stp_session_state) != STAP_SESSION_RUNNING)
+		/* Even after an error, the reader gets what the probe put. */
+		if (stp_procfs_run(f->read_probe, &data) < 0)
 			return -EIO;
 		f->count = strlen(f->buffer);
 	}
@@ -136,7 +137,7 @@ static ssize_t stp_procfs_write(struct file *filp, const char __user *buf,
 			.buffer = f->wbuf, .bufsize = f->bufsize, .count = count,
 		};
 
-		ok = stp_procfs_run(f->write_probes[i], &data) && ok;
+		ok = stp_procfs_run(f->write_probes[i], &data) == 0 && ok;
 	}
 	if (!ok)
 		return -EIO;
@@ -171,7 +172,7 @@ static void stp_procfs_value_set(struct context *c, const char *s, bool append)
 	struct stp_procfs_data *d = c->ips.procfs;
 	size_t want;
 
-	if (!d)
+	if (!d || (s == d->buffer && !append))
 		return;
 	if (!append)
 		d->buffer[0] = '\0';
@@ -194,6 +195,25 @@ static void stp_procfs_value_get(struct context *c, char *dst)
 	dst[0] = '\0';
 	if (d)
 		strscpy(dst, d->buffer, min_t(size_t, d->count + 1, MAXSTRINGLEN));
+}
+
+/* The same, as expressions: $value (NUL-terminated; "" outside procfs
+ * probes), $value = s and $value .= s (both give the new value). */
+static const char *stp_procfs_value(struct context *c)
+{
+	return c->ips.procfs ? c->ips.procfs->buffer : "";
+}
+
+static const char *stp_procfs_set_value(struct context *c, const char *s)
+{
+	stp_procfs_value_set(c, s, false);
+	return stp_procfs_value(c);
+}
+
+static const char *stp_procfs_append_value(struct context *c, const char *s)
+{
+	stp_procfs_value_set(c, s, true);
+	return stp_procfs_value(c);
 }
 
 /* ---- registration ---- */
