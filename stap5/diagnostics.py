@@ -10,6 +10,7 @@ prints:
 """
 
 import bisect
+import sys
 
 
 class SourceFile:
@@ -47,6 +48,12 @@ class SourceFile:
         end = self.text.find("\n", begin)
         return self.text[begin:] if end < 0 else self.text[begin:end]
 
+    def __getstate__(self):
+        # The line index is cheap to rebuild and would bloat the parse cache.
+        state = dict(self.__dict__)
+        state["_line_starts"] = None
+        return state
+
     def __repr__(self):
         return "SourceFile(%r)" % self.name
 
@@ -56,25 +63,49 @@ class StapError(Exception):
 
     ``kind`` is the prefix stap prints ("parse error", "semantic error"...);
     ``tok`` the token it is about (may be None); ``label`` is "saw" or "at",
-    the word stap puts before the token's description.
+    the word stap puts before the token's description.  ``followers`` are
+    further errors the same mistake produces, reported right after it (stap's
+    "macro '@m' first defined here").
     """
 
-    def __init__(self, message, tok=None, kind="parse error", label="saw", extra=()):
+    def __init__(self, message, tok=None, kind="parse error", label="saw", extra=(),
+                 followers=()):
         super().__init__(message)
         self.message = message
         self.tok = tok
         self.kind = kind
         self.label = label
         self.extra = list(extra)    # further (label, token) pairs to show
+        self.followers = list(followers)
 
     def render(self):
         return render_diagnostic(self.kind, self.message, self.tok, self.label, self.extra)
 
 
 def caret_line(source_line, column):
-    """The line under `source:` with a caret under column (tabs kept as tabs)."""
-    prefix = "".join(ch if ch == "\t" else " " for ch in source_line[:column - 1])
-    return prefix + "^"
+    """The line under `source:` with a caret under column (a byte column, as
+    stap counts; tabs kept as tabs so that the caret lines up)."""
+    prefix = source_line.encode("utf-8", "surrogateescape")[:column - 1]
+    return "".join("\t" if byte == 9 else " " for byte in prefix) + "^"
+
+
+def _byte_column(line_text, char_column):
+    """stap counts columns in bytes; we keep text decoded."""
+    prefix = line_text[:char_column - 1]
+    if prefix.isascii():
+        return char_column
+    return len(prefix.encode("utf-8", "surrogateescape")) + 1
+
+
+def junk_text(text):
+    """How stap shows a junk token: printable ASCII as is, else the first
+    byte in \\x notation."""
+    if not text:
+        return ""
+    ch = text[0]
+    if " " < ch < "\x7f":
+        return text
+    return "\\x%02x" % text.encode("utf-8", "surrogateescape")[0]
 
 
 def describe_token(tok):
@@ -86,29 +117,38 @@ def describe_token(tok):
         return "keyword"
     if kind == "embedded":
         return "embedded-code"
+    if kind == "junk":
+        return "junk '%s'" % junk_text(tok.text)
     return "%s '%s'" % (kind, tok.text)
 
 
-def token_location(tok):
+def token_position(tok):
+    """(line, byte column) of a token, as stap reports it."""
     line, col = tok.position()
+    return line, _byte_column(tok.file.line_text(line), col)
+
+
+def token_location(tok):
+    line, col = token_position(tok)
     return "%s:%d:%d" % (tok.file.name, line, col)
 
 
 def _source_lines(tok):
-    line, col = tok.position()
+    line, col = token_position(tok)
     text = tok.file.line_text(line)
     return ["%s: %s" % ("source".rjust(11), text), " " * 13 + caret_line(text, col)]
 
 
 def render_token(label, tok):
-    """The `saw:`/`at:` line and the `source:` lines for a token."""
+    """The `saw:`/`at:` line and the `source:` lines for a token, and those
+    of the macro uses it was expanded from."""
     if getattr(tok, "kind", None) == "eof":
         return ["%s: %s" % (label.rjust(11), describe_token(tok))]
     out = ["%s: %s at %s" % (label.rjust(11), describe_token(tok), token_location(tok))]
     out.extend(_source_lines(tok))
     for origin in tok.expansion_chain():
-        out.append("%s: %s at %s" % ("in expansion of macro".rjust(11), describe_token(origin),
-                                      token_location(origin)))
+        out.append("\tin expansion of macro: %s at %s" % (describe_token(origin),
+                                                        token_location(origin)))
         out.extend(_source_lines(origin))
     return out
 
@@ -120,3 +160,56 @@ def render_diagnostic(kind, message, tok=None, label="saw", extra=()):
     for extra_label, extra_tok in extra:
         lines.extend(render_token(extra_label, extra_tok))
     return "\n".join(lines) + "\n"
+
+
+class Reporter:
+    """Prints a run's diagnostics as stap does.
+
+    An error whose message was already printed in this run is not printed
+    again (unless the pass runs verbose); stap counts these and says so at
+    the end of the run (print_summary).  Count lines ("2 parse errors.")
+    count every error, printed or not.
+    """
+
+    def __init__(self, session=None, out=None):
+        self.session = session
+        self._out = out
+        self._seen = set()
+        self.suppressed = 0
+
+    @property
+    def out(self):
+        return self._out or sys.stderr
+
+    def _verbose(self, pass_number):
+        return self.session is not None and self.session.verbosity(pass_number) > 0
+
+    def print_errors(self, errors, kind_word, pass_number=1):
+        """Print errors and their count line ("1 parse error.")."""
+        out = self.out
+        verbose = self._verbose(pass_number)
+        for err in errors:
+            key = (err.kind, err.message)
+            if key in self._seen and not verbose:
+                self.suppressed += 1
+                continue
+            self._seen.add(key)
+            out.write(err.render() + "\n")
+        count = len(errors)
+        out.write("%d %s%s.\n" % (count, kind_word, "" if count == 1 else "s"))
+
+    def print_summary(self):
+        """The end-of-run note about suppressed messages, if any."""
+        if self.suppressed:
+            self.out.write("Number of similar error messages suppressed: %d.\n"
+                           "Rerun with -v to see them.\n" % self.suppressed)
+
+
+def session_reporter(session):
+    """The Reporter of a session (one per run, so duplicates are suppressed
+    across passes)."""
+    reporter = getattr(session, "reporter", None)
+    if reporter is None:
+        reporter = Reporter(session)
+        session.reporter = reporter
+    return reporter

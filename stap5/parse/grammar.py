@@ -319,6 +319,13 @@ def p_component_piece(p):
     p[0] = (p[1], tok, tok.lexpos + len(tok.text))
 
 
+def p_component_if(p):
+    """component : IF"""
+    # `return.for.if`: `if` may be a component, but never joins a glob (in
+    # `probe a if (x)` it starts the condition).
+    p[0] = ast.Component("if", None, tok=_tok(p, 1))
+
+
 @passes_value
 def p_component_arg(p):
     """component_arg : number_literal

@@ -1,4 +1,4 @@
-"""A lean LALR(1) driver over the tables ply.yacc builds from grammar.py.
+"""A lean LALR(1) driver over the tables of grammar.py (see tables.py).
 
 ply's own driver wraps every symbol and every reduction in objects of its own;
 this one keeps three flat stacks (states, values, tokens), hands grammar
@@ -41,14 +41,17 @@ _END = EndOfInput()
 
 
 class Parser:
-    """Runs ply's tables; `statestack` is left as it was at a syntax error,
-    for the driver to describe what was expected there."""
+    """Runs the tables of tables.py.  After an exception, `statestack` is as
+    it was then (the driver describes what was expected in the last state)
+    and `lookahead` is the token read but not yet used, if any."""
 
     def __init__(self, tables):
+        self.tables = tables
         self.action = tables.action
         self.goto = tables.goto
         self.defaulted_states = tables.defaulted_states
         self.statestack = [0]
+        self.lookahead = None
         productions = tables.productions
         self._lengths = [prod.len for prod in productions]
         self._names = [prod.name for prod in productions]
@@ -72,45 +75,49 @@ class Parser:
         tokens = [None]
         lookahead = None
         state = 0
-        while True:
-            if state in defaulted:
-                t = defaulted[state]
-            else:
-                if lookahead is None:
-                    lookahead = next_token() or _END
-                t = actions[state].get(lookahead.type)
-                if t is None:
-                    raise grammar.SyntaxErrorAt(None if lookahead is _END else lookahead)
-            if t > 0:
-                states.append(t)
-                state = t
-                values.append(lookahead.value)
-                tokens.append(lookahead)
-                lookahead = None
-                continue
-            if t == 0:
-                return values[-1]
-            rule = -t
-            length = lengths[rule]
-            action = callables[rule]
-            if length:
-                if action is None:
-                    result = values[-1]
+        try:
+            while True:
+                if state in defaulted:
+                    t = defaulted[state]
                 else:
-                    p = Reduction(values[-length - 1:])
-                    p[0] = None
+                    if lookahead is None:
+                        lookahead = next_token() or _END
+                    t = actions[state].get(lookahead.type)
+                    if t is None:
+                        raise grammar.SyntaxErrorAt(None if lookahead is _END else lookahead)
+                if t > 0:
+                    states.append(t)
+                    state = t
+                    values.append(lookahead.value)
+                    tokens.append(lookahead)
+                    lookahead = None
+                    continue
+                if t == 0:
+                    return values[-1]
+                rule = -t
+                length = lengths[rule]
+                action = callables[rule]
+                if length:
+                    if action is None:
+                        result = values[-1]
+                    else:
+                        p = Reduction(values[-length - 1:])
+                        p[0] = None
+                        p._tokens = tokens
+                        action(p)
+                        result = p[0]
+                    del states[-length:]
+                    del values[-length:]
+                    del tokens[-length:]
+                else:
+                    p = Reduction((None,))
                     p._tokens = tokens
                     action(p)
                     result = p[0]
-                del states[-length:]
-                del values[-length:]
-                del tokens[-length:]
-            else:
-                p = Reduction((None,))
-                p._tokens = tokens
-                action(p)
-                result = p[0]
-            state = goto[states[-1]][names[rule]]
-            states.append(state)
-            values.append(result)
-            tokens.append(None)
+                state = goto[states[-1]][names[rule]]
+                states.append(state)
+                values.append(result)
+                tokens.append(None)
+        except BaseException:
+            self.lookahead = None if lookahead is _END else lookahead
+            raise

@@ -138,10 +138,9 @@ def _unescape_string(body):
 # One master pattern, tried in this order at each position (first match wins).
 # Anything it does not match is a single junk character (see tokenize).
 _PATTERN = re.compile(r"""
-  (?P<skip>        [ \t\r\f\v\n]+ | \#[^\n]* | //[^\n]* | /\*(?s:.)*?\*/ )
+  (?P<skip>        [ \t\r\f\v\n]+ | \#[^\n]* | //[^\n]* | /\*(?s:.)*?(?:\*/|\Z) )
 | (?P<embedded>    %\{(?s:.)*?%\} )
 | (?P<badembedded> %\{ )
-| (?P<badcomment>  /\* )
 | (?P<string>      "(?:[^"\\\n]|\\[^\n])*" )
 | (?P<badstring>   " )
 | (?P<argcount>    [$@]\# )
@@ -155,7 +154,6 @@ _OPERATOR_TYPE = dict(OPERATORS)
 
 _LEXICAL_ERRORS = {
     "badstring": "Could not find matching closing quote",
-    "badcomment": "Could not find matching '*/'",
     "badembedded": "Could not find matching '%}' to close embedded function block",
 }
 
@@ -186,10 +184,12 @@ def tokenize(source_file):
     while pos < end:
         m = match(text, pos)
         if m is None:
-            # Anything else (a backtick, a stray byte...) is an operator stap
-            # does not know; the parser reports it where it stands.
+            # Anything else is a token no rule accepts, which the parser
+            # reports where it stands: stap calls a printable one (a
+            # backtick, say) an operator, and anything else junk.
             ch = text[pos]
-            yield Token("BADOP", ch, pos, source_file, ch, "operator")
+            yield Token("BADOP", ch, pos, source_file, ch,
+                        "operator" if " " < ch < "\x7f" else "junk")
             pos += 1
             continue
         group = m.lastgroup

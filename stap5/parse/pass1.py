@@ -2,8 +2,8 @@
 
 As stap does, the library comes first (its `.stpm` macro files, then every
 `.stp` file), then the user's script and `-E` scripts.  What stap prints on
-the way is collected, in order, in `Pass1Result.reports` (see
-`print_reports`), so that the driver prints exactly stap's sequence:
+the way is collected, in order, in `Pass1Result.reports` (see `report`),
+so that the driver prints exactly stap's sequence:
 
   - for each file with parse errors, the errors and the count line
     ("2 parse errors."), then, for a library file, the warning that the
@@ -181,16 +181,17 @@ def parse_library_file(path, env, library_macros, cache=None):
     return stap_file, errors
 
 
-def print_reports(result, print_file_errors, out=None):
-    """Print what stap prints during pass 1, in its order.  `print_file_errors`
-    prints one file's errors with its count line (diagnostics.Reporter's
-    print_errors, which knows about suppressed duplicates)."""
-    out = out or sys.stderr
-    for report in result.reports:
-        if isinstance(report, FileErrors):
-            print_file_errors(report.errors, "parse error")
-            if report.skipped_tapset:
+def report(session, result):
+    """Print what stap prints during pass 1, in its order, through the
+    session's Reporter (which suppresses repeated messages)."""
+    from stap5.diagnostics import session_reporter
+    reporter = session_reporter(session)
+    out = reporter.out
+    for item in result.reports:
+        if isinstance(item, FileErrors):
+            reporter.print_errors(item.errors, "parse error", pass_number=1)
+            if item.skipped_tapset:
                 out.write('WARNING: tapset "%s" has errors, and will be skipped\n'
-                          % report.skipped_tapset)
+                          % item.skipped_tapset)
         else:
-            out.write(report + "\n")
+            out.write(item + "\n")

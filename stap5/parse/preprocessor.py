@@ -1,9 +1,16 @@
 """The SystemTap preprocessor, working on tokens between lexer and parser.
 
 It evaluates `%( CONDITION %? THEN %: ELSE %)` against the session (kernel
-version and config, architecture, runtime, stap version, privilege, script
-arguments), records `@define NAME(PARAMS) %( BODY %)` macros and expands their
+version and config, architecture, runtime, stap version, privilege, guru
+mode), records `@define NAME(PARAMS) %( BODY %)` macros and expands their
 `@NAME(ARGS)` uses, and substitutes the script arguments `$1 @1 $# @#`.
+
+The parser pulls tokens with `next()`.  A preprocessing (or lexical) error is
+raised from `next()` as a StapError, as stap throws it from its scanner: the
+tokens read up to the error are gone, and the parser's error recovery goes on
+pulling tokens, which may raise further errors (a stray `%)` after a bad
+condition, say).  The wording and the token each message points at are
+stap's, as observed on 4.8 (see testsuite/parse/test_diagnostics48.py).
 """
 
 import fnmatch
@@ -66,39 +73,57 @@ _EXPECTED_CONDITION = ("expected 'arch', 'kernel_v', 'kernel_vr', 'systemtap_v',
                        "             'runtime', 'systemtap_privilege', 'CONFIG_...', or\n"
                        "             comparison between strings or integers")
 
+_VERSION_NAMES = ("kernel_v", "kernel_vr", "systemtap_v")
+_GLOB_NAMES = ("arch", "runtime", "systemtap_privilege")
+_STRAY = "incomplete conditional - missing '%('"
+
 
 def _cmp(a, b):
     return (a > b) - (a < b)
+
+
+def _error(message, tok):
+    return StapError(message, tok, label="at")
+
+
+class _Conditional:
+    """An open `%( ... %)` whose taken branch is being read."""
+
+    __slots__ = ("start", "in_else")
+
+    def __init__(self, start, in_else):
+        self.start = start
+        self.in_else = in_else
 
 
 class Preprocessor:
     """Turns the lexer's tokens of one file into the parser's tokens.
 
     `library_macros` are the macros of the tapset `.stpm` files, shared by all
-    files; macros a file defines itself are local to it.  Errors are collected
-    in `errors` (stap goes on after a bad conditional) and raised by the parser.
+    files; a `.stpm` file adds its macros there, any other file keeps its own.
     """
 
-    def __init__(self, source_file, env, library_macros=None, errors=None):
+    def __init__(self, source_file, env, library_macros=None):
         self.file = source_file
         self.env = env
         self.library_macros = library_macros if library_macros is not None else {}
         self.local_macros = {}
-        self.errors = errors if errors is not None else []
-        self._stack = [iter(tokenize(source_file))]   # token sources, innermost last
+        self._defined_here = {}                      # name -> Macro defined in this file
+        self._stack = [tokenize(source_file)]        # token sources, innermost last
         self._pushback = []
-        self._open_conditionals = []                    # tokens of %( being taken
+        self._conditionals = []                      # open _Conditional, innermost last
 
     # -- raw token access ---------------------------------------------------
 
     def _raw(self):
         if self._pushback:
             return self._pushback.pop()
-        while self._stack:
-            tok = next(self._stack[-1], None)
+        stack = self._stack
+        while stack:
+            tok = next(stack[-1], None)     # a lexical error propagates from here
             if tok is not None:
                 return tok
-            self._stack.pop()
+            stack.pop()
         return None
 
     def _unread(self, tok):
@@ -114,10 +139,13 @@ class Preprocessor:
 
     # -- the public stream --------------------------------------------------
 
-    def tokens(self):
-        """Yield the preprocessed tokens."""
-        stack = self._stack
+    def next(self):
+        """The next preprocessed token, or None at the end of the file."""
+        return self._next(expand_macros=True)
+
+    def _next(self, expand_macros):
         pushback = self._pushback
+        stack = self._stack
         directives = _DIRECTIVE_TYPES
         while True:
             # _raw(), inlined: this loop runs for every token of the library.
@@ -131,76 +159,74 @@ class Preprocessor:
                         break
                     stack.pop()
             if tok is None:
-                if self._open_conditionals:
-                    self.errors.append(StapError("incomplete conditional at end of file",
-                                                 self._open_conditionals[-1], label="at"))
-                    self._open_conditionals = []
-                return
-            if tok.type not in directives:
-                yield tok
-                continue
+                if self._conditionals:
+                    start = self._conditionals[-1].start
+                    self._conditionals.clear()
+                    raise _error("incomplete conditional at end of file", start)
+                return None
             type_ = tok.type
+            if type_ not in directives:
+                return tok
             if type_ == "PP_IF":
                 self._conditional(tok)
             elif type_ == "PP_ELSE":
-                if self._open_conditionals:
-                    # End of a taken THEN branch: skip the ELSE branch.
-                    self._open_conditionals.pop()
-                    self._skip_branch(tok, stop_at_else=False)
-                else:
-                    self.errors.append(StapError("incomplete conditional - missing '%('",
-                                                 tok, label="at"))
+                self._else(tok)
             elif type_ == "PP_END":
-                if self._open_conditionals:
-                    self._open_conditionals.pop()
-                else:
-                    self.errors.append(StapError("incomplete conditional - missing '%('",
-                                                 tok, label="at"))
+                if not self._conditionals:
+                    raise _error(_STRAY, tok)
+                self._conditionals.pop()
             elif type_ == "PP_THEN":
-                self.errors.append(StapError("incomplete conditional - missing '%('",
-                                             tok, label="at"))
+                raise _error(_STRAY, tok)
             elif type_ == "MACRO":
                 if tok.value == "@define":
                     self._define(tok)
-                elif not self._expand(tok):
-                    yield tok
-            elif type_ == "SCRIPT_ARG":
-                self._push_tokens(self._script_arg(tok))
+                    continue
+                macro = self._lookup(tok.value[1:]) if expand_macros else None
+                if macro is None:
+                    return tok
+                self._expand(tok, macro)
             else:
-                yield tok
+                self._push_tokens(self._script_arg(tok))
 
     # -- conditionals ---------------------------------------------------------
 
     def _conditional(self, start):
-        try:
-            taken = self._condition(start)
-        except StapError as err:
-            self.errors.append(err)
-            # Like stap, give up on this conditional: skip its condition, and let
-            # the rest of it be reported as stray %? %: %) tokens.
-            return
+        taken = self._condition(start)
         if taken:
-            self._open_conditionals.append(start)
-        else:
-            if self._skip_branch(start, stop_at_else=True) == "else":
-                self._open_conditionals.append(start)
+            self._conditionals.append(_Conditional(start, False))
+        elif self._skip_branch(start, in_else=False) == "else":
+            self._conditionals.append(_Conditional(start, True))
 
-    def _skip_branch(self, start, stop_at_else):
-        """Skip raw tokens to the matching `%:` (when stop_at_else) or `%)`."""
+    def _else(self, tok):
+        if not self._conditionals:
+            raise _error(_STRAY, tok)
+        current = self._conditionals[-1]
+        if current.in_else:
+            raise _error("invalid conditional - duplicate '%:'", tok)
+        # The end of a taken THEN branch: skip the ELSE branch.
+        current.in_else = True
+        self._skip_branch(current.start, in_else=True)
+        self._conditionals.pop()
+
+    def _skip_branch(self, start, in_else):
+        """Skip raw tokens to the `%:` (of a THEN branch) or `%)` that ends the
+        branch; returns "else" or "end"."""
         depth = 0
         while True:
             tok = self._raw()
             if tok is None:
-                self.errors.append(StapError("incomplete conditional at end of file",
-                                             start, label="at"))
-                return "eof"
+                if in_else:
+                    self._conditionals.pop()
+                raise _error("incomplete conditional at end of file", start)
             if tok.type == "PP_IF":
                 depth += 1
             elif tok.type == "PP_END":
                 if depth == 0:
                     return "end"
                 depth -= 1
-            elif tok.type == "PP_ELSE" and depth == 0 and stop_at_else:
+            elif tok.type == "PP_ELSE" and depth == 0:
+                if in_else:
+                    raise _error("invalid conditional - duplicate '%:'", tok)
                 return "else"
 
     def _cond_token(self):
@@ -209,174 +235,183 @@ class Preprocessor:
             tok = self._raw()
             if tok is None:
                 return None
-            if tok.type == "MACRO" and tok.value != "@define" and self._expand(tok):
-                continue
+            if tok.type == "MACRO" and tok.value != "@define":
+                macro = self._lookup(tok.value[1:])
+                if macro is not None:
+                    self._expand(tok, macro)
+                    continue
             if tok.type == "SCRIPT_ARG":
                 self._push_tokens(self._script_arg(tok))
                 continue
             return tok
 
+    def _operand(self, start):
+        """The left side or operator of a comparison: the end of the file or
+        of the conditional there means the condition is incomplete."""
+        tok = self._cond_token()
+        if tok is None or tok.type == "PP_END":
+            raise _error("incomplete condition after '%('", start)
+        return tok
+
+    def _right_side(self, start):
+        tok = self._cond_token()
+        if tok is None:
+            raise _error("incomplete condition after '%('", start)
+        return tok
+
     def _condition(self, start):
         """Evaluate a condition up to and including its `%?`."""
-        result = self._or_expression(start)
+        result = self._disjunction(start)
         tok = self._cond_token()
         if tok is None or tok.type != "PP_THEN":
-            bad = tok if tok is not None else start
-            if tok is not None:
-                self._unread(tok)
-            raise StapError("expected '%?' marker for conditional", bad, label="at")
+            raise _error("expected '%?' marker for conditional", start)
         return result
 
-    def _or_expression(self, start):
-        value = self._and_expression(start)
+    def _disjunction(self, start):
+        value = self._conjunction(start)
         while True:
             tok = self._cond_token()
-            if tok is not None and tok.type == "OROR":
-                rhs = self._and_expression(start)
-                value = value or rhs
-                continue
-            if tok is not None:
-                self._unread(tok)
-            return value
+            if tok is None or tok.type != "OROR":
+                if tok is not None:
+                    self._unread(tok)
+                return value
+            rhs = self._conjunction(start)
+            value = value or rhs
 
-    def _and_expression(self, start):
+    def _conjunction(self, start):
         value = self._comparison(start)
         while True:
             tok = self._cond_token()
-            if tok is not None and tok.type == "ANDAND":
-                rhs = self._comparison(start)
-                value = value and rhs
-                continue
-            if tok is not None:
-                self._unread(tok)
-            return value
-
-    def _operator(self, after):
-        tok = self._cond_token()
-        if tok is None or tok.type not in _COMPARISON_TYPES:
-            bad = tok if tok is not None else after
-            if tok is not None:
-                self._unread(tok)
-            raise StapError("expected comparison operator", bad, label="at")
-        return _COMPARISON_TYPES[tok.type]
+            if tok is None or tok.type != "ANDAND":
+                if tok is not None:
+                    self._unread(tok)
+                return value
+            rhs = self._comparison(start)
+            value = value and rhs
 
     def _comparison(self, start):
-        lhs = self._cond_token()
-        if lhs is None:
-            raise StapError("incomplete condition", start, label="at")
-        env = self.env
+        lhs = self._operand(start)
         name = lhs.value if lhs.type == "IDENT" else None
-        if name in ("kernel_v", "kernel_vr", "systemtap_v"):
-            op = self._operator(lhs)
-            rhs = self._expect_string(lhs)
-            actual = {"kernel_v": env.kernel_version, "kernel_vr": env.kernel_release,
-                      "systemtap_v": env.systemtap_version}[name]
+        if name in _VERSION_NAMES:
+            op_tok = self._operand(start)
+            rhs = self._string_operand(start)
+            op = self._comparison_operator(op_tok)
+            actual = {"kernel_v": self.env.kernel_version, "kernel_vr": self.env.kernel_release,
+                      "systemtap_v": self.env.systemtap_version}[name]
             if op in ("==", "!=") and _has_glob(rhs.value):
                 return fnmatch.fnmatchcase(actual, rhs.value) == (op == "==")
             return _COMPARE[op](version_compare(actual, rhs.value))
-        if name in ("arch", "runtime", "systemtap_privilege"):
-            op = self._operator(lhs)
-            rhs = self._expect_string(lhs)
-            actual = {"arch": env.arch, "runtime": env.runtime,
-                      "systemtap_privilege": env.privilege}[name]
-            if op not in ("==", "!="):
-                raise StapError("expected '==' or '!='", rhs, label="at")
+        if name in _GLOB_NAMES:
+            op_tok = self._operand(start)
+            rhs = self._string_operand(start)
+            op = self._equality_operator(op_tok)
+            actual = {"arch": self.env.arch, "runtime": self.env.runtime,
+                      "systemtap_privilege": self.env.privilege}[name]
             return fnmatch.fnmatchcase(actual, rhs.value) == (op == "==")
         if name == "guru_mode":
-            op = self._operator(lhs)
-            rhs = self._expect_number(lhs)
-            return _COMPARE[op](_cmp(int(env.guru_mode), rhs))
+            op_tok = self._operand(start)
+            rhs = self._right_side(start)
+            if rhs.type != "NUMBER":
+                raise _error("expected number", rhs)
+            op = self._equality_operator(op_tok)
+            return _COMPARE[op](_cmp(int(bool(self.env.guru_mode)), _decimal(rhs)))
         if name is not None and name.startswith("CONFIG_"):
-            return self._config_comparison(lhs)
+            return self._config_comparison(lhs, start)
         if lhs.type in ("NUMBER", "STRING"):
-            op = self._operator(lhs)
-            rhs = self._cond_token()
-            if rhs is None or rhs.type != lhs.type:
-                bad = rhs if rhs is not None else lhs
-                raise StapError("expected %s literal" % ("number" if lhs.type == "NUMBER"
-                                                         else "string"), bad, label="at")
+            op = self._comparison_operator(self._operand(start))
+            rhs = self._right_side(start)
             if lhs.type == "NUMBER":
-                return _COMPARE[op](_cmp(_number(lhs), _number(rhs)))
-            return _COMPARE[op](_cmp(lhs.value, rhs.value))
-        raise StapError(_EXPECTED_CONDITION, lhs, label="at")
+                if rhs.type == "NUMBER":
+                    return _COMPARE[op](_cmp(_decimal(lhs), _decimal(rhs)))
+                if rhs.type == "STRING":
+                    raise _error("expected number literal as right value", rhs)
+            else:
+                if rhs.type == "STRING":
+                    return _COMPARE[op](_cmp(lhs.value, rhs.value))
+                if rhs.type == "NUMBER":
+                    raise _error("expected string literal as right value", rhs)
+        raise _error(_EXPECTED_CONDITION, lhs)
 
-    def _config_comparison(self, lhs):
-        config = self.env.kernel_config
-        value = config.get(lhs.value, "")
-        op_tok = self._cond_token()
-        if op_tok is None or op_tok.type not in _COMPARISON_TYPES:
-            bad = op_tok if op_tok is not None else lhs
-            raise StapError("expected string, number literal or other CONFIG_... as "
-                            "right side operand", bad, label="at")
-        op = _COMPARISON_TYPES[op_tok.type]
-        rhs = self._cond_token()
-        if rhs is not None and rhs.type == "STRING":
-            if op not in ("==", "!="):
-                raise StapError("expected '==' or '!='", op_tok, label="at")
-            return fnmatch.fnmatchcase(value, rhs.value) == (op == "==")
-        if rhs is not None and rhs.type == "NUMBER":
-            return _COMPARE[op](_cmp(_config_number(value), _number(rhs)))
-        if rhs is not None and rhs.type == "IDENT" and rhs.value.startswith("CONFIG_"):
-            other = config.get(rhs.value, "")
-            return _COMPARE[op](_cmp(_config_number(value), _config_number(other)))
-        bad = rhs if rhs is not None else op_tok
-        raise StapError("expected string, number literal or other CONFIG_... as right "
-                        "side operand", bad, label="at")
-
-    def _expect_string(self, after):
-        tok = self._cond_token()
-        if tok is None or tok.type != "STRING":
-            bad = tok if tok is not None else after
-            if tok is not None and tok.type.startswith("PP_"):
-                self._unread(tok)
-            raise StapError("expected string literal", bad, label="at")
+    def _string_operand(self, start):
+        tok = self._right_side(start)
+        if tok.type != "STRING":
+            raise _error("expected string literal", tok)
         return tok
 
-    def _expect_number(self, after):
-        tok = self._cond_token()
-        if tok is None or tok.type != "NUMBER":
-            bad = tok if tok is not None else after
-            raise StapError("expected number", bad, label="at")
-        return _number(tok)
+    @staticmethod
+    def _comparison_operator(tok):
+        if tok.type not in _COMPARISON_TYPES:
+            raise _error("expected comparison operator", tok)
+        return _COMPARISON_TYPES[tok.type]
+
+    @staticmethod
+    def _equality_operator(tok):
+        if tok.type not in ("EQ", "NE"):
+            raise _error("expected '==' or '!='", tok)
+        return _COMPARISON_TYPES[tok.type]
+
+    def _config_comparison(self, lhs, start):
+        config = self.env.kernel_config
+        value = config.get(lhs.value, "")
+        op_tok = self._operand(start)
+        rhs = self._right_side(start)
+        if rhs.type == "STRING":
+            op = self._equality_operator(op_tok)
+            return fnmatch.fnmatchcase(value, rhs.value) == (op == "==")
+        if rhs.type == "NUMBER":
+            op = self._comparison_operator(op_tok)
+            if value == "":
+                number = 0      # an option the kernel does not have
+            else:
+                try:
+                    number = int(value, 0)
+                except ValueError:
+                    raise _error("Config option value not a number", lhs) from None
+            return _COMPARE[op](_cmp(number, _decimal(rhs)))
+        if rhs.type == "IDENT" and rhs.value.startswith("CONFIG_"):
+            op = self._comparison_operator(op_tok)
+            return _COMPARE[op](_cmp(value, config.get(rhs.value, "")))
+        raise _error("expected string, number literal or other CONFIG_... as right side "
+                     "operand", rhs)
 
     # -- macros -------------------------------------------------------------
 
     def _define(self, define_tok):
         name_tok = self._raw()
-        if name_tok is None or name_tok.type not in ("IDENT",) and name_tok.kind != "keyword":
-            self.errors.append(StapError("expected identifier", name_tok or define_tok,
-                                         label="at"))
-            return
+        if name_tok is None or name_tok.type != "IDENT":
+            raise _error("expected identifier", name_tok or _eof_of(define_tok))
+        name = name_tok.value
+        previous = self._defined_here.get(name)
+        if previous is not None:
+            raise StapError("attempt to redefine macro '@%s' in the same file" % name,
+                            name_tok, label="at",
+                            followers=[_error("macro '@%s' first defined here" % name,
+                                              previous.tok)])
         params = []
         tok = self._raw()
         if tok is not None and tok.type == "(":
             while True:
                 param = self._raw()
                 if param is None or param.type != "IDENT":
-                    self.errors.append(StapError("expected identifier",
-                                                 param or define_tok, label="at"))
-                    return
+                    raise _error("expected identifier", param or _eof_of(define_tok))
                 params.append(param.value)
                 sep = self._raw()
                 if sep is not None and sep.type == ",":
                     continue
                 if sep is not None and sep.type == ")":
                     break
-                self.errors.append(StapError("expected ',' or ')'", sep or define_tok,
-                                             label="at"))
-                return
+                raise _error("expected ',' or ')'", sep or _eof_of(define_tok))
             tok = self._raw()
-        if tok is None or tok.type != "PP_IF":
-            self.errors.append(StapError("expected '%('", tok or define_tok, label="at"))
-            return
+            if tok is None or tok.type != "PP_IF":
+                raise _error("expected '%('", tok or _eof_of(define_tok))
+        elif tok is None or tok.type != "PP_IF":
+            raise _error("expected '%(' or '('", tok or _eof_of(define_tok))
         body = []
         depth = 0
         while True:
             inner = self._raw()
             if inner is None:
-                self.errors.append(StapError("incomplete macro definition", define_tok,
-                                             label="at"))
-                return
+                raise _error("incomplete macro definition - missing '%)'", name_tok)
             if inner.type == "PP_IF":
                 depth += 1
             elif inner.type == "PP_END":
@@ -384,11 +419,12 @@ class Preprocessor:
                     break
                 depth -= 1
             body.append(inner)
-        macro = Macro(name_tok.value, params, body, name_tok)
+        macro = Macro(name, params, body, name_tok)
+        self._defined_here[name] = macro
         if self.file.name.endswith(".stpm"):
-            self.library_macros[macro.name] = macro
+            self.library_macros[name] = macro
         else:
-            self.local_macros[macro.name] = macro
+            self.local_macros[name] = macro
 
     def _lookup(self, name):
         macro = self.local_macros.get(name)
@@ -396,66 +432,61 @@ class Preprocessor:
             macro = self.library_macros.get(name)
         return macro
 
-    def _expand(self, use):
-        """Expand a macro use onto the token stack; False if it is no macro."""
-        macro = self._lookup(use.value[1:])
-        if macro is None:
-            return False
-        depth = sum(1 for _ in use.expansion_chain())
+    def _expand(self, use, macro):
+        """Push the expansion of a macro use onto the token stack."""
+        # Nested uses of one macro name within its own expansion: recursion
+        # (argument chains make the whole chain long, legitimately).
+        depth = sum(1 for origin in use.expansion_chain() if origin.value == use.value)
         if depth >= MAX_MACRO_DEPTH:
-            self.errors.append(StapError("recursive macro expansion", use, label="at"))
-            return True
+            # stap 4.8 recurses until it runs out of memory; we stop here.
+            raise _error("recursive macro expansion", use)
         args = {}
         if macro.params:
-            values = self._macro_arguments(use, macro)
-            if values is None:
-                return True
-            args = dict(zip(macro.params, values))
+            args = dict(zip(macro.params, self._macro_arguments(use, macro)))
         expansion = []
         for tok in macro.body:
-            if tok.value.__class__ is str and tok.value[:1] == "@" and tok.value[1:] in args:
-                # Argument tokens keep their own location (the macro's caller).
-                expansion.extend(args[tok.value[1:]])
+            value = tok.value
+            if tok.kind == "operator" and value[:1] == "@" and value[1:] in args:
+                # An argument's tokens keep their own place, and remember the
+                # parameter they replace and the macro use.
+                reference = _relocate(tok, use)
+                expansion.extend(_relocate(arg, reference) for arg in args[value[1:]])
             else:
                 expansion.append(_relocate(tok, use))
         self._push_tokens(expansion)
-        return True
 
     def _macro_arguments(self, use, macro):
+        """The argument token lists of a use of a macro with parameters
+        (conditionals in them are resolved, macro uses are left for later)."""
         nparams = len(macro.params)
-        tok = self._raw()
+        tok = self._next(expand_macros=False)
         if tok is None or tok.type != "(":
-            if tok is not None:
-                self._unread(tok)
-            self.errors.append(StapError(
-                "expected '(' in invocation of macro '@%s' taking %d parameter%s"
-                % (macro.name, nparams, "" if nparams == 1 else "s"),
-                tok if tok is not None else _eof_of(use)))
-            return None
+            raise _error("expected '(' in invocation of macro '@%s' taking %d parameter%s"
+                         % (macro.name, nparams, "" if nparams == 1 else "s"),
+                         tok or _eof_of(use))
         values = [[]]
         depth = 0
         while True:
-            tok = self._raw()
+            tok = self._next(expand_macros=False)
             if tok is None:
-                self.errors.append(StapError("could not find end of macro invocation",
-                                             use, label="at"))
-                return None
-            if tok.type in ("(", "[", "{"):
+                raise _error("could not find end of macro invocation", use)
+            type_ = tok.type
+            if type_ in ("(", "["):
                 depth += 1
-            elif tok.type in (")", "]", "}"):
-                if depth == 0 and tok.type == ")":
+            elif type_ in (")", "]"):
+                if depth == 0 and type_ == ")":
                     break
                 depth -= 1
-            elif tok.type == "," and depth == 0:
+            elif type_ == "," and depth == 0:
+                if len(values) == nparams:
+                    raise _error("too many parameters for macro '@%s' (expected %d)"
+                                 % (macro.name, nparams), tok)
                 values.append([])
                 continue
             values[-1].append(tok)
-        if len(values) != nparams:
-            self.errors.append(StapError(
-                "invocation of macro '@%s' takes %d parameter%s (got %d)"
-                % (macro.name, nparams, "" if nparams == 1 else "s", len(values)),
-                use, label="at"))
-            return None
+        if len(values) < nparams:
+            raise _error("too few parameters for macro '@%s' (expected %d)"
+                         % (macro.name, nparams), tok)
         return values
 
     # -- script arguments ---------------------------------------------------
@@ -470,8 +501,8 @@ class Preprocessor:
             return [tok.derived("STRING", count, count, "string")]
         index = int(text[1:])
         if index < 1 or index > len(args):
-            raise StapError("command line argument out of range [1-%d]" % len(args),
-                            tok.derived("BADOP", "", "", "junk"), label="at")
+            raise _error("command line argument out of range [1-%d]" % len(args),
+                         tok.derived("BADOP", "", "", "junk"))
         value = args[index - 1]
         if text[0] == "@":
             return [tok.derived("STRING", value, value, "string")]
@@ -500,15 +531,11 @@ def _has_glob(pattern):
     return any(ch in pattern for ch in "*?[")
 
 
-def _number(tok):
-    try:
-        return int(tok.value, 0) if not re.match(r"0[0-7]+$", tok.value) else int(tok.value, 8)
-    except ValueError:
-        raise StapError("number invalid or out of range", tok) from None
-
-
-def _config_number(value):
-    try:
-        return int(value, 0)
-    except ValueError:
-        return 0
+def _decimal(tok):
+    """A number in a condition: decimal only, as stap reads it (`010` is ten).
+    stap 4.8 dies with "bad lexical cast" on what is not a decimal int64;
+    we report it instead."""
+    text = tok.value
+    if text.isdigit() and int(text) < 1 << 63:
+        return int(text)
+    raise StapError("number invalid or out of range", tok)

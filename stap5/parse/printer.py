@@ -282,3 +282,14 @@ class Printer(ast.NodeVisitor):
 def dump_file(stap_file):
     """The `# file NAME` section of the -p1 dump for one parsed file."""
     return "# file %s\n%s" % (stap_file.name, Printer().print(stap_file))
+
+
+def dump_pass1(result, verbose=False):
+    """stap's whole -p1 output: the user's files, then (with -v) every
+    library file parsed, each followed by a blank line."""
+    parts = ["# parse tree dump\n"]
+    parts.extend(dump_file(stap_file) for stap_file in result.user_files)
+    parts.append("\n")
+    if verbose:
+        parts.extend(dump_file(stap_file) + "\n" for stap_file in result.library_files)
+    return "".join(parts)

@@ -78,6 +78,10 @@ def _patched_environment(env):
 def run_stap5(argv, stdin=None, cwd=None, env=None, kernel=KERNEL):
     """stap5's CLI in this process (no interpreter start-up per run)."""
     from stap5 import cli
+    return _in_process(cli.main, argv, stdin, cwd, env, kernel)
+
+
+def _in_process(main, argv, stdin, cwd, env, kernel):
     stdin_bytes = stdin.encode("utf-8", "surrogateescape") if isinstance(stdin, str) \
         else (stdin or b"")
     out, err = io.StringIO(), io.StringIO()
@@ -93,7 +97,7 @@ def run_stap5(argv, stdin=None, cwd=None, env=None, kernel=KERNEL):
             sys.stdin = fake_stdin
             with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
                 try:
-                    status = cli.main(full_argv)
+                    status = main(full_argv)
                 except SystemExit as exc:
                     status = exc.code if isinstance(exc.code, int) else 1
         finally:
@@ -228,3 +232,35 @@ def submit(function, *args):
     """Run function(*args) in the background (for chains of 4.8 runs that
     each depend on the outcome of the previous one)."""
     return _chain_pool.submit(function, *args)
+
+
+# --- pass 1 as the driver runs it -------------------------------------------------
+
+def run_stap5_pass1(argv, stdin=None, cwd=None, env=None, kernel=KERNEL):
+    """stap5's pass 1 through the API the driver uses (stap5.parse.pass1:
+    run, report; printer.dump_pass1; the session's Reporter), printing what
+    `stap -p1` prints.  It tests pass 1's diagnostics apart from the driver."""
+    from stap5 import cli, driver
+    from stap5.diagnostics import session_reporter
+    from stap5.parse import pass1, printer
+
+    def pass1_only(session):
+        result = pass1.run(session, whole_library=session.verbosity(1) > 0)
+        pass1.report(session, result)
+        if session.verbosity(1):
+            sys.stderr.write("Pass 1: parsed user script and %d library scripts %s\n"
+                             % (len(result.library_files), driver.PassTimer().report()))
+        if result.failed:
+            sys.stderr.write("Pass 1: parse failed.  [man error::pass1]\n")
+            return 1
+        sys.stdout.write(printer.dump_pass1(result, session.verbosity(1) > 0))
+        return 0
+
+    def main(full_argv):
+        session = cli.parse_args(full_argv)
+        try:
+            return pass1_only(session)
+        finally:
+            session_reporter(session).print_summary()
+
+    return _in_process(main, argv, stdin, cwd, env, kernel)
