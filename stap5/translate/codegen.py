@@ -411,7 +411,8 @@ class CodeGen:
         if isinstance(left, ast.ArrayIndex):
             return self._assign_element(node)
         if isinstance(left, ast.TargetSymbol) and getattr(left, "procfs_value", False):
-            return "stp_procfs_set_value(c, %s)" % self.expr_string(node.right)
+            function = "stp_procfs_append_value" if op == ".=" else "stp_procfs_set_value"
+            return "%s(c, %s)" % (function, self.expr_string(node.right))
         if not isinstance(left, ast.Symbol):
             raise TranslationError("cannot assign to this expression", left.tok)
         symbol = left.referent
