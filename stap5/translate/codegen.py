@@ -161,8 +161,7 @@ class CodeGen:
         self.error_labels.pop()
         store = ""
         if node.catch_var is not None:
-            target = self.variable(node.catch_var.referent)
-            store = "strlcpy(%s, c->last_error ? c->last_error : \"\", MAXSTRINGLEN);" % target
+            store = self.variable(node.catch_var.referent)
         catch_body = self.stmt_Block(node.catch_block)
         return self.s.try_catch(try_body, catch_label, end_label, store, catch_body)
 
@@ -324,6 +323,10 @@ class CodeGen:
                 items.append(("n", self.expr_long(index)))
         return self.s.keys(items)
 
+    def _map_size(self, symbol):
+        """The declared size, for "Array overflow, check size limit (N)"."""
+        return symbol.maxsize
+
     def expr_ArrayIndex(self, node):
         base = node.base
         if isinstance(base, ast.HistogramOp):
@@ -445,21 +448,21 @@ class CodeGen:
             value = self.expr_string(node.right)
             if op == ".=":
                 return self.s.map_append_string(cname, keys, self.frame.string_tmp(), value,
-                                                near, self.err)
-            return self.s.map_set_string(cname, keys, value, near, self.err)
+                                                near, self.err, size=self._map_size(symbol))
+            return self.s.map_set_string(cname, keys, value, near, self.err, size=self._map_size(symbol))
         value = self.expr_long(node.right)
         if op == "=":
-            return self.s.map_set_long(cname, keys, value, near, self.err)
+            return self.s.map_set_long(cname, keys, value, near, self.err, size=self._map_size(symbol))
         if op in ("/=", "%="):
             function = "stp_div64_checked" if op == "/=" else "stp_mod64_checked"
-            return self.s.map_update_checked(cname, keys, function, value, near, self.err)
+            return self.s.map_update_checked(cname, keys, function, value, near, self.err, size=self._map_size(symbol))
         if op == "<<=":
             update = self.s.shift_left("__old", value)
         elif op == ">>=":
             update = self.s.shift_right("__old", value)
         else:
             update = self.s.binary(op[:-1], "__old", value)
-        return self.s.map_update_long(cname, keys, update, "__new", near, self.err)
+        return self.s.map_update_long(cname, keys, update, "__new", near, self.err, size=self._map_size(symbol))
 
     def _aggregate(self, target, value_node, tok):
         value = self.expr_long(value_node)
@@ -468,7 +471,7 @@ class CodeGen:
         symbol = target.base.referent
         keys = self.keys(symbol, target.indexes)
         return self.s.pmap_add(self.tr.global_cname(symbol), keys, value, self.near(tok),
-                               self.err)
+                               self.err, size=self._map_size(symbol))
 
     def _crement(self, node, prefix):
         op = node.op
@@ -479,7 +482,7 @@ class CodeGen:
             keys = self.keys(symbol, operand.indexes)
             update = "__old %s 1" % op[0]
             return self.s.map_update_long(cname, keys, update, "__new" if prefix else "__old",
-                                          self.near(node.tok), self.err)
+                                          self.near(node.tok), self.err, size=self._map_size(symbol))
         if not isinstance(operand, ast.Symbol):
             raise TranslationError("cannot increment this expression", operand.tok)
         return self.s.crement(op, self.variable(operand.referent), prefix)
@@ -575,7 +578,7 @@ class CodeGen:
             if len(node.args) != 1:
                 self.unsupported("printing a histogram with other values", node.tok)
             data, hist = self.stat_data(histograms[0].operand)
-            return self.s.hist_print(data, hist)
+            return self.s.hist_print(data, hist, near, self.err)
         fmt, args = self._print_items(node)
         return self.s.printf(names.c_string(fmt), args)
 

@@ -256,7 +256,7 @@ class Translator:
         if pattern not in self._regexes:
             try:
                 self._regexes[pattern] = regex.compile_matcher(
-                    pattern, "stp_regex_%d" % (len(self._regexes) + 1), self.syntax)
+                    pattern, "gen_regex_%d" % (len(self._regexes) + 1), self.syntax)
             except regex.RegexError as exc:
                 raise TranslationError("invalid regular expression: %s" % exc,
                                        pattern_node.tok) from None
