@@ -38,3 +38,31 @@ def conjunction(left, right):
     if right is None:
         return left
     return ast.LogicalExpr("&&", left, right, tok=left.tok)
+
+
+def first_token(expr):
+    """The leftmost token of an expression (where its statement starts)."""
+    while True:
+        if isinstance(expr, (ast.BinaryExpr, ast.LogicalExpr, ast.ComparisonExpr,
+                             ast.ConcatExpr, ast.AssignmentExpr, ast.RegexMatch)):
+            expr = expr.left
+        elif isinstance(expr, ast.PostCrement):
+            expr = expr.operand
+        elif isinstance(expr, ast.TernaryExpr):
+            expr = expr.cond
+        elif isinstance(expr, ast.ArrayIndex):
+            expr = expr.base
+        elif isinstance(expr, ast.ArrayIn) and expr.tok is None:
+            expr = expr.indexes[0]
+        else:
+            return expr.tok
+
+
+def statements_start_at_first_token(body):
+    """Give each expression statement the token it starts with, as stap's
+    parser does (its diagnostics point there)."""
+    for node in ast.walk(body):
+        if isinstance(node, ast.ExprStatement) and node.expr is not None:
+            tok = first_token(node.expr)
+            if tok is not None:
+                node.tok = tok

@@ -4,42 +4,10 @@ stap adds an `end` probe per such global (`g=5`, `a["k"]="v"`, a summary
 of a statistic), so that `stap -e 'global n; probe ... { n++ }'` shows n.
 """
 
+from stap5.elaborate.astutil import code_file
+from stap5.elaborate.optimize.varuse import VarUse
 from stap5.elaborate.program import LONG, STATS, STRING, DerivedProbe, VarSymbol
 from stap5.parse import ast
-
-
-def _reads_and_writes(program):
-    read, written = set(), set()
-    lvalues = set()
-    for node in _all_nodes(program):
-        if isinstance(node, ast.AssignmentExpr):
-            # `n += 1` and `n++` count as writes only: a counter nobody reads
-            # is still shown at the end, as stap does.
-            lvalues.add(id(_base(node.left)))
-        elif isinstance(node, (ast.PreCrement, ast.PostCrement)):
-            lvalues.add(id(_base(node.operand)))
-        elif isinstance(node, ast.DeleteStatement):
-            lvalues.add(id(_base(node.target)))
-    for node in _all_nodes(program):
-        if isinstance(node, ast.Symbol):
-            referent = getattr(node, "referent", None)
-            if isinstance(referent, VarSymbol):
-                (written if id(node) in lvalues else read).add(id(referent))
-    return read, written
-
-
-def _base(node):
-    return node.base if isinstance(node, ast.ArrayIndex) else node
-
-
-def _all_nodes(program):
-    for probe in program.probes:
-        yield from ast.walk(probe.body)
-        if probe.condition is not None:
-            yield from ast.walk(probe.condition)
-    for function in program.used_functions():
-        if not function.embedded:
-            yield from ast.walk(function.body)
 
 
 def _symbol(symbol, tok):
@@ -124,12 +92,19 @@ def _display_body(symbol, tok, probe):
 
 
 def add_displays(elab):
+    """An `end` probe printing each global of the user's script that is
+    written but never read (stap: read-and-used, or never written, skip)."""
     program = elab.program
-    read, written = _reads_and_writes(program)
-    end_family = elab.registry.match([ast.Component("end", None, tok=None)])[0][0][0]
+    use = VarUse()
+    for probe in program.probes:
+        use.visit(probe.body)
+        if probe.condition is not None:
+            use.visit(probe.condition)
+    end_family = next(f for f in elab.registry.families if f.name == "end")
     for symbol in list(program.globals.values()):
-        key = id(symbol)
-        if key not in written or key in read or symbol.type is None:
+        if (use.is_read(symbol) and use.is_used(symbol)) or not use.is_written(symbol):
+            continue
+        if not elab.is_user_file(code_file(symbol.tok).name) or symbol.type is None:
             continue
         tok = symbol.tok
         point = ast.ProbePoint([ast.Component("end", None, tok=tok)], False, False, None,
@@ -140,4 +115,5 @@ def add_displays(elab):
         probe.body = ast.Block([_display_body(symbol, tok, probe)], tok=tok)
         probe.index = len(program.probes)
         probe.synthetic = True
+        probe.global_display = symbol
         program.probes.append(probe)

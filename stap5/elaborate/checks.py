@@ -1,92 +1,117 @@
-"""Semantic checks after types are known: lvalues, arrays modified while a
-foreach iterates them, `-G` settings, and the other rules stap enforces in
-pass 2."""
+"""The checks stap makes once types are known:
 
-from stap5.elaborate.program import LONG, STATS, STRING
+* an array must not be modified (an element assigned, incremented or
+  deleted) inside a `foreach` over it, neither directly nor by a called
+  function;
+* embedded-C functions marked `/* guru */` need -g;
+* a statistic may not be given two different histogram shapes.
+"""
+
+from stap5.elaborate.program import STATS
 from stap5.parse import ast
 
 
-class Checker(ast.NodeVisitor):
+def _element_writes(node):
+    """(ArrayIndex, VarSymbol) of array elements a tree modifies."""
+    for child in ast.walk(node):
+        target = None
+        if isinstance(child, ast.AssignmentExpr):
+            target = child.left
+        elif isinstance(child, (ast.PreCrement, ast.PostCrement)):
+            target = child.operand
+        elif isinstance(child, ast.DeleteStatement):
+            target = child.target
+        if isinstance(target, ast.ArrayIndex) and isinstance(target.base, ast.Symbol):
+            symbol = getattr(target.base, "referent", None)
+            if symbol is not None:
+                yield target, symbol
+
+
+class ForeachMutation:
     def __init__(self, elab):
         self.elab = elab
-        self.iterating = []          # symbols of the enclosing foreach loops
+        self.mutates = {}           # id(function) -> set of id(VarSymbol) it modifies
+        self.iterating = []         # VarSymbols of the enclosing foreach loops
 
     def run(self):
         program = self.elab.program
-        for probe in program.probes:
-            self.visit(probe.body)
+        for function in program.used_functions():
+            if not function.embedded:
+                self.mutates[id(function)] = {id(s) for _, s in _element_writes(function.body)}
         for function in program.used_functions():
             if not function.embedded:
                 self.visit(function.body)
-        self._check_cmdline_globals()
+        for probe in program.probes:
+            self.visit(probe.body)
 
-    # --- writes ----------------------------------------------------------------
-
-    def _written(self, target, op_tok):
-        if isinstance(target, ast.Symbol):
-            symbol = target.referent
-        elif isinstance(target, ast.ArrayIndex) and isinstance(target.base, ast.Symbol):
-            symbol = target.base.referent
-        elif isinstance(target, ast.TargetSymbol) and getattr(target, "procfs_value", False):
+    def visit(self, node):
+        if isinstance(node, ast.ForeachLoop):
+            symbol = getattr(node.array, "referent", None)
+            if symbol is not None:
+                self.iterating.append(symbol)
+            for child in node.children():
+                self.visit(child)
+            if symbol is not None:
+                self.iterating.pop()
             return
-        else:
-            self.elab.error("Expecting lvalue for assignment", target.tok)
-            return
-        if symbol in self.iterating:
-            self.elab.error("variable '%s' modified during 'foreach' iteration" % symbol.name,
-                            target.tok)
+        target = None
+        if isinstance(node, ast.AssignmentExpr):
+            target = node.left
+        elif isinstance(node, (ast.PreCrement, ast.PostCrement)):
+            target = node.operand
+        elif isinstance(node, ast.DeleteStatement):
+            target = node.target
+        if isinstance(target, ast.ArrayIndex) and isinstance(target.base, ast.Symbol):
+            symbol = getattr(target.base, "referent", None)
+            for iterated in self.iterating:
+                if iterated is symbol:
+                    template = "variable '%s' modified during 'foreach' iteration"
+                    self.elab.error(template % symbol.name, target.tok, similar=template)
+        if isinstance(node, ast.FunctionCall):
+            for function in getattr(node, "referents", None) or ():
+                modified = self.mutates.get(id(function), ())
+                for iterated in self.iterating:
+                    if id(iterated) in modified:
+                        template = "function call modifies var '%s' during 'foreach' iteration"
+                        self.elab.error(template % iterated.name, node.tok, similar=template)
+        for child in node.children():
+            self.visit(child)
 
-    def visit_AssignmentExpr(self, node):
-        self._written(node.left, node.tok)
-        self.generic_visit(node)
 
-    def visit_PreCrement(self, node):
-        self._written(node.operand, node.tok)
-        self.generic_visit(node)
+def _check_guru_functions(elab):
+    if elab.session.guru:
+        return
+    for function in elab.program.used_functions():
+        if function.embedded and "/* guru */" in function.body.code:
+            elab.error("function may not be used unless -g is specified", function.tok)
 
-    visit_PostCrement = visit_PreCrement
 
-    def visit_DeleteStatement(self, node):
-        target = node.target
-        if isinstance(target, (ast.Symbol, ast.ArrayIndex)):
-            self._written(target, node.tok)
-        else:
-            self.elab.error("delete requires a variable or an array element", target.tok)
-        self.generic_visit(node)
+def _check_histograms(elab):
+    shapes = {}
+    for node in _all_nodes(elab.program):
+        if not isinstance(node, ast.HistogramOp):
+            continue
+        operand = node.operand
+        base = operand.base if isinstance(operand, ast.ArrayIndex) else operand
+        symbol = getattr(base, "referent", None)
+        if symbol is None or symbol.type != STATS:
+            continue
+        shape = (node.kind, tuple(getattr(p, "value", None) for p in node.params))
+        previous = shapes.setdefault(id(symbol), shape)
+        if previous != shape:
+            template = "multiple histogram types declared on '%s'"
+            elab.error(template % symbol.unique_name, node.tok, similar=template)
 
-    def visit_ForeachLoop(self, node):
-        symbol = getattr(node.array, "referent", None)
-        if node.sort_aggregate is not None and symbol is not None and symbol.type != STATS:
-            self.elab.error("invalid type %s" % symbol.type, node.array.tok)
-        if symbol is not None:
-            self.iterating.append(symbol)
-        self.generic_visit(node)
-        if symbol is not None:
-            self.iterating.pop()
 
-    # --- -G ----------------------------------------------------------------------
-
-    def _check_cmdline_globals(self):
-        program = self.elab.program
-        by_name = {symbol.name: symbol for symbol in program.globals.values()
-                   if symbol.private_file is None}
-        for setting in self.elab.session.global_settings:
-            name, _, value = setting.partition("=")
-            symbol = by_name.get(name)
-            if symbol is None:
-                self.elab.error("Unknown global variable '%s' in -G %s" % (name, setting))
-                continue
-            if symbol.is_array or symbol.type not in (LONG, STRING):
-                self.elab.error("-G %s: only scalar long or string globals can be set" % name)
-                continue
-            if symbol.type == LONG:
-                try:
-                    int(value, 0)
-                except ValueError:
-                    self.elab.error("-G %s: '%s' is not a number" % (name, value))
-                    continue
-            symbol.from_cmdline = True
+def _all_nodes(program):
+    for probe in program.probes:
+        yield from ast.walk(probe.body)
+    for function in program.used_functions():
+        if not function.embedded:
+            yield from ast.walk(function.body)
 
 
 def check(elab):
-    Checker(elab).run()
+    ForeachMutation(elab).run()
+    _check_guru_functions(elab)
+    _check_histograms(elab)

@@ -1,169 +1,170 @@
 """Probe derivation: from the probe points a script names to concrete probes.
 
-A point may name a probe alias (ours, the library's, or the script's own):
-its points are derived in turn, with the alias body run before the
-handler (`=`, a prologue) or after it (`+=`, an epilogue), and any extra
-components of the point appended to each of the alias's points (stap's
-alias suffixes).  Otherwise it must match a built-in probe family, which
-derives one or more concrete probes (a `kprobe.function("vfs_*")` becomes
-one probe per matching function).
+A point is matched against the tree of families and aliases (match_tree).
+An alias expands into its own points, with the alias body run before the
+handler (`=`, a prologue) or after it (`+=`, an epilogue), any extra
+components of the point appended to each of its points (an alias suffix),
+and the conditions of both joined with `&&`.  A family derives one or more
+concrete probes (`kprobe.function("vfs_*")` one per matching function),
+each with its own copy of the body.
 
-`?` makes a point optional (no match is fine), `!` sufficient (once it
-matched, the following points of the same list are not tried), and
-`if (expr)` conditions accumulate through aliases.
+`?` makes a point optional (no match is fine, and so is any failure inside
+an alias it expands to), `!` optional and sufficient (once it matched, the
+following points of the same list are not tried).  Failures are reported
+as stap does, wrapped in "while resolving probe point".
 """
-
-import fnmatch
 
 from stap5.diagnostics import StapError
 from stap5.elaborate.astutil import clone, conjunction
 from stap5.elaborate.errors import SemanticError
-from stap5.elaborate.probes.registry import similar_names
+from stap5.elaborate.match_tree import MatchTree
 from stap5.elaborate.program import DerivedProbe
 from stap5.parse import ast
 
-MAX_ALIAS_DEPTH = 50
+
+class Expansion:
+    """A probe being derived: the user's declaration, or an alias expansion
+    of it (with more points, a longer body and a longer chain)."""
+
+    def __init__(self, points, body, chain, tok, decl, through_alias):
+        self.points = points
+        self.body = body                # ast.Block (not yet copied)
+        self.chain = chain              # [("alias", AliasDecl)..., ("probe", ProbeDecl)]
+        self.tok = tok                  # the derived probes' token
+        self.decl = decl                # the user's ProbeDecl
+        self.through_alias = through_alias
 
 
-class _Failure(Exception):
-    """A point that matched nothing, with the error explaining why."""
-
-    def __init__(self, error):
-        super().__init__(error.message)
-        self.error = error
+class RecursiveExpansion(SemanticError):
+    recursive = True
 
 
-def derive_probe(elab, decl, stap_file):
-    """All DerivedProbes of one probe declaration (errors go to elab)."""
-    derived = []
-    for point in decl.points:
+class Deriver:
+    def __init__(self, elab):
+        self.elab = elab
+        self.tree = build_tree(elab)
+        self.results = []
+        self.stack = []                 # Expansions being derived
+        self.parent_optional = False
+
+    # --- what the match tree calls --------------------------------------------------
+
+    def result_count(self):
+        return len(self.results)
+
+    @staticmethod
+    def optional(point):
+        return point.optional
+
+    @staticmethod
+    def with_functor(point, position, functor):
+        components = list(point.components)
+        old = components[position]
+        components[position] = ast.Component(functor, old.arg, True, tok=old.tok)
+        return ast.ProbePoint(components, point.optional, point.sufficient, point.condition,
+                              tok=point.tok)
+
+    def build_family(self, family, point):
+        use = self.stack[-1]
+        args = {component.functor: (None if component.arg is None else component.arg.value)
+                for component in point.components}
         try:
-            found = _derive_point(elab, point, decl.body.statements, [("probe", decl)],
-                                  point.condition, decl, 0)
-        except _Failure as failure:
-            if point.optional:
-                continue
-            context = SemanticError("while resolving probe point", point.components[0].tok)
-            inner = failure.error
-            inner.chain = [context] + inner.chain
-            elab.errors.append(inner)
-            continue
-        derived.extend(found)
-        if found and point.sufficient:
-            break
-    return derived
-
-
-def _alias_matches(elab, point):
-    """Aliases whose name matches a prefix of the point: (alias, suffix)."""
-    components = point.components
-    matches = []
-    seen = set()
-
-    def consider(name, alias):
-        if len(name) > len(components):
-            return
-        for functor, component in zip(name, components):
-            if component.arg is not None or not _functor_matches(component.functor, functor):
-                return
-        key = id(alias)
-        if key not in seen:
-            seen.add(key)
-            matches.append((alias, components[len(name):]))
-
-    # Library aliases join the program when a point names them.
-    for name, path in list(elab.index.alias_names()):
-        if _could_match(name, components):
-            elab.pull_library_file(path)
-    for name, alias, _file in elab.aliases:
-        consider(name, alias)
-    return matches
-
-
-def _could_match(name, components):
-    if len(name) > len(components):
-        return False
-    return all(component.arg is None and _functor_matches(component.functor, functor)
-               for functor, component in zip(name, components))
-
-
-def _functor_matches(pattern, name):
-    if "*" in pattern:
-        return fnmatch.fnmatchcase(name, pattern)
-    return pattern == name
-
-
-def _derive_point(elab, point, statements, chain, condition, decl, depth):
-    if depth > MAX_ALIAS_DEPTH:
-        raise _Failure(SemanticError("probe alias expansion too deep (recursive alias?)",
-                                     point.tok))
-    derived = []
-    for alias, suffix in _alias_matches(elab, point):
-        derived.extend(_expand_alias(elab, alias, suffix, point, statements, chain,
-                                     condition, decl, depth))
-    matches, failure = elab.registry.match(point.components)
-    for family, args in matches:
-        try:
-            results = family.derive(elab, point, args)
+            derived = family.derive(self.elab, point, args)
         except StapError as exc:
-            raise _Failure(SemanticError(exc.message, exc.tok)) from None
-        for concrete, params in results:
-            body = ast.Block(clone(statements), tok=decl.body.tok)
-            probe = DerivedProbe(concrete, family, body, decl, chain, condition)
+            raise SemanticError(exc.message, exc.tok) from None
+        for concrete, params in derived:
+            condition = point.condition
+            if condition is not None and use.through_alias:
+                condition = clone(condition)
+            concrete = ast.ProbePoint(concrete.components, point.optional, point.sufficient,
+                                      condition, tok=concrete.tok)
+            body = clone(use.body)
+            probe = DerivedProbe(concrete, family, body, use.decl, use.chain, condition)
             probe.params = params
-            derived.append(probe)
-    if not derived and not matches:
-        if _has_alias_named(elab, point):
-            # It named an alias whose own points all failed optionally.
-            return derived
-        raise _Failure(_mismatch_error(elab, point, failure))
-    return derived
+            probe.probe_tok = use.tok
+            self.results.append(probe)
 
+    def build_alias(self, builder, point, suffix):
+        use = self.stack[-1]
+        alias, stap_file = self.elab.alias_for(builder)
+        if alias is None:
+            raise SemanticError("no match")
+        if any(kind == "alias" and decl is alias for kind, decl in use.chain):
+            tok = point.components[0].tok
+            from stap5.parse.printer import Printer
+            raise RecursiveExpansion("recursive loop in alias expansion of %s at %s" % (
+                Printer().visit(point), _location(tok)))
+        points = []
+        for alias_point in alias.points:
+            points.append(ast.ProbePoint(
+                list(alias_point.components) + list(suffix), alias_point.optional,
+                alias_point.sufficient, conjunction(alias_point.condition, point.condition),
+                tok=alias_point.tok))
+        if alias.epilogue:
+            body = ast.Block([use.body, alias.body], tok=use.body.tok)
+        else:
+            body = ast.Block([alias.body, use.body], tok=alias.body.tok)
+        expansion = Expansion(points, body, [("alias", alias)] + use.chain,
+                              point.components[0].tok, use.decl, True)
+        before = len(self.results)
+        self.derive_probes(expansion, point.optional, rethrow=bool(suffix))
+        if len(self.results) > before and stap_file is not None:
+            self.elab.alias_file_used(stap_file)
 
-def _has_alias_named(elab, point):
-    return any(True for _ in _alias_matches(elab, point))
+    # --- stap's derive_probes ------------------------------------------------------
 
-
-def _expand_alias(elab, alias, suffix, point, statements, chain, condition, decl, depth):
-    alias_statements = alias.body.statements
-    if alias.epilogue:
-        combined = list(statements) + list(alias_statements)
-    else:
-        combined = list(alias_statements) + list(statements)
-    new_chain = [("alias", alias)] + list(chain)
-    derived = []
-    for alias_point in alias.points:
-        target = ast.ProbePoint(list(alias_point.components) + list(suffix),
-                                alias_point.optional, alias_point.sufficient,
-                                alias_point.condition, tok=alias_point.tok)
+    def derive_probes(self, expansion, optional=False, rethrow=False):
+        undo_optional = False
+        if optional and not self.parent_optional:
+            self.parent_optional = undo_optional = True
+        self.stack.append(expansion)
         try:
-            found = _derive_point(elab, target, combined, new_chain,
-                                  conjunction(condition, alias_point.condition), decl,
-                                  depth + 1)
-        except _Failure as failure:
-            if alias_point.optional:
-                continue
-            if suffix:
-                raise _Failure(SemanticError("invalid suffix for probe", suffix[0].tok)) \
-                    from None
-            raise
-        derived.extend(found)
-        if found and alias_point.sufficient:
-            break
-    return derived
+            for point in expansion.points:
+                try:
+                    before = len(self.results)
+                    try:
+                        self.tree.find_and_build(self, point)
+                    except SemanticError as error:
+                        if getattr(error, "recursive", False) or not (
+                                point.optional or self.parent_optional):
+                            raise
+                        continue
+                    if not (point.optional or self.parent_optional) \
+                            and len(self.results) == before:
+                        raise SemanticError("no match")
+                    if point.sufficient and len(self.results) > before:
+                        break
+                except SemanticError as error:
+                    if rethrow:
+                        raise
+                    self.elab.report(SemanticError("while resolving probe point",
+                                                   point.components[0].tok, chain=error))
+        finally:
+            self.stack.pop()
+            if undo_optional:
+                self.parent_optional = False
 
 
-def _mismatch_error(elab, point, failure):
-    if failure is None:
-        return SemanticError("no match", point.tok)
-    index, candidates = failure
-    component = point.components[min(index, len(point.components) - 1)]
-    names = set(candidates)
-    if index == 0:
-        names.update(name[0] for name, _alias, _file in elab.aliases)
-        names.update(name[0] for name, _path in elab.index.alias_names())
-    message = "probe point mismatch"
-    similar = similar_names(component.functor, sorted(names))
-    if similar:
-        message += " (similar: %s)" % ", ".join(similar)
-    return SemanticError(message, component.tok)
+def _location(tok):
+    line, column = tok.position()
+    return "%s:%d:%d" % (tok.file.name, line, column)
+
+
+def build_tree(elab):
+    """The match tree of this elaboration: the registry's families, the
+    program's aliases and every library alias (parsed when used)."""
+    tree = MatchTree()
+    for family in elab.registry.families:
+        tree.add_family(family)
+    for functors, source in elab.alias_sources():
+        tree.add_alias(functors, source)
+    return tree
+
+
+def derive_probe(elab, decl):
+    """All DerivedProbes of one probe declaration (errors go to elab)."""
+    deriver = elab.deriver()
+    deriver.results = []
+    expansion = Expansion(decl.points, decl.body, [("probe", decl)], decl.tok, decl, False)
+    deriver.derive_probes(expansion)
+    return deriver.results

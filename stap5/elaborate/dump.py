@@ -7,7 +7,7 @@ under the unique names stap gives them (`__global_x`,
 `__global_f__overload_0`).
 """
 
-from stap5.elaborate.program import mangle_file_name
+from stap5.elaborate.program import function_unique_name
 from stap5.parse import ast
 from stap5.parse.printer import Printer
 
@@ -22,8 +22,14 @@ class ResolvedPrinter(Printer):
     def __init__(self, program):
         self.program = program
 
+    def visit_Literal(self, node):
+        display = getattr(node, "display", None)
+        return display if display is not None else super().visit_Literal(node)
+
     def visit_Symbol(self, node):
         referent = getattr(node, "referent", None)
+        if getattr(node, "plain_name", False):
+            return node.name
         if referent is not None and referent.scope == "global":
             return referent.unique_name
         return node.name
@@ -33,20 +39,18 @@ class ResolvedPrinter(Printer):
         if referent is None:
             return super().visit_FunctionCall(node)
         args = ", ".join(self.visit(arg) for arg in node.args)
-        return "%s(%s)" % (function_unique_name(self.program, referent), args)
+        return "%s(%s)" % (function_unique_name(referent), args)
 
 
-def function_unique_name(program, function):
-    overloads = program.functions.get(function.name, [function])
-    position = overloads.index(function) if function in overloads else 0
-    if function.private:
-        return "__private_%s_%s__overload_%d" % (mangle_file_name(function.file.name),
-                                                 function.name, position)
-    return "__global_%s__overload_%d" % (function.name, position)
+def function_signature_types(function):
+    """The parameter types as the dump shows them."""
+    return [_type(getattr(p, "symbol", None) and p.symbol.type) for p in function.params]
 
 
 def _global_line(symbol, verbose, printer):
     text = symbol.name
+    if symbol.wrap:
+        text += "%"
     if symbol.maxsize is not None:
         text += "[%d]" % symbol.maxsize
     text += ":" + _type(symbol.type)
@@ -58,8 +62,8 @@ def _global_line(symbol, verbose, printer):
 
 
 def _function_line(function):
-    params = ", ".join("%s:%s" % (p.name, _type(getattr(p, "symbol", None) and p.symbol.type))
-                       for p in function.params)
+    params = ", ".join("%s:%s" % (p.name, t) for p, t in
+                       zip(function.params, function_signature_types(function)))
     return "%s:%s (%s)" % (function.name, _type(getattr(function, "inferred_type", None)),
                            params)
 
@@ -84,13 +88,21 @@ def chain_text(chain, printer):
 
 def probe_line(probe, printer):
     point = probe.point
-    text = printer.visit(ast.ProbePoint(point.components, False, False, None, tok=point.tok))
+    text = printer.visit(ast.ProbePoint(point.components, point.optional, point.sufficient,
+                                        None, tok=point.tok))
     if probe.condition is not None:
         text += " if (%s)" % printer.visit(probe.condition)
     comment = probe.params.get("comment")
     if comment:
         text += " /*  %s*/" % comment
     return "%s /* <- %s */" % (text, chain_text(probe.chain, printer))
+
+
+def _locals(out, locals_):
+    if locals_:
+        out.append("  # locals")
+        for symbol in locals_.values():
+            out.append("  %s:%s" % (symbol.name, _type(symbol.type)))
 
 
 def dump(program, verbose):
@@ -109,16 +121,14 @@ def dump(program, verbose):
         out.append("# functions")
         for function in functions:
             out.append(_function_line(function))
+            _locals(out, getattr(function, "locals", {}))
             if verbose:
                 out.append(_body(function.body, printer))
     if program.probes:
         out.append("# probes")
         for probe in program.probes:
             out.append(probe_line(probe, printer))
-            if probe.locals:
-                out.append("  # locals")
-                for symbol in probe.locals.values():
-                    out.append("  %s:%s" % (symbol.name, _type(symbol.type)))
+            _locals(out, probe.locals)
             if verbose:
                 out.append(_body(probe.body, printer))
     return "\n".join(out) + "\n"

@@ -1,19 +1,22 @@
-"""The pass-2 driver: files in use, their symbol tables, and pulling tapset
-files in on demand.
+"""The pass-2 driver: files in use, their symbol tables, pulling tapset
+files in on demand, and the order of stap's semantic passes.
 
-A library file joins the program when something the script uses is defined
-in it: a function, a global, or a probe alias.  Its plain probes (a tapset's
-own `probe begin`, say) come with it, as in stap.
+The program starts with the user's files.  A library file joins it when
+something the program uses is defined there: a function, a global or a
+probe alias.  Files are processed in the order they joined, as stap does:
+each file's probes are derived and their bodies resolved, then the
+functions called so far are resolved (which may pull in more files).  A
+library file's plain probes (a tapset's own `probe begin`) come with it.
 """
 
-from stap5.diagnostics import StapError
+from stap5.diagnostics import SourceFile
 from stap5.elaborate import probes
 from stap5.elaborate.astutil import code_file
 from stap5.elaborate.errors import SemanticError, SemanticWarning
+from stap5.elaborate.match_tree import is_glob
 from stap5.elaborate.program import Program, VarSymbol
 from stap5.elaborate.tapset_index import TapsetIndex
-from stap5.parse.parser import parse_source
-from stap5.parse.pass1 import preprocessor_env
+from stap5.parse.pass1 import parse_library_file, preprocessor_env
 
 
 class Elaborator:
@@ -21,33 +24,48 @@ class Elaborator:
         self.session = session
         self.env = preprocessor_env(session)
         self.macros = pass1_result.library_macros
+        self.parse_cache = getattr(pass1_result, "cache", None)
         self.program = Program()
         self.errors = []
         self.warnings = []
+        self.messages = []                 # errors and warnings, in order
         self.registry = probes.registry()
-        self._pending_probes = []          # (ProbeDecl, StapFile) to derive
-        self._loaded = set()               # paths of library files in the program
-        self._public_globals = {}          # name -> VarSymbol
-        self._private_globals = {}         # (file name, name) -> VarSymbol
-        self._public_functions = {}        # name -> [FunctionDecl]
+        self.warnings_off = session.suppress_warnings
+        self._library_paths = set()        # library files in the program
+        self._user_files = set()           # names of the user's files
+        self._declared = {}                # global name -> [VarSymbol] declared in the program
+        self._private_declared = {}        # (file name, name) -> VarSymbol
+        self._public_functions = {}        # name -> [FunctionDecl], program order
         self._private_functions = {}       # (file name, name) -> [FunctionDecl]
-        self.aliases = []                  # (name functors, AliasDecl, StapFile)
+        self._resolved_functions = set()   # id() of functions resolved
+        self._pending_functions = []       # used functions waiting for resolution
         self._index = None
+        self._deriver = None
         self._warned = set()
 
     # --- diagnostics -----------------------------------------------------------
 
-    def error(self, message, tok=None, related=(), chain=()):
-        self.errors.append(SemanticError(message, tok, related, chain))
+    def report(self, error):
+        self.errors.append(error)
+        self.messages.append(error)
+
+    def error(self, message, tok=None, chain=None, similar=None, tok2=None):
+        self.report(SemanticError(message, tok, chain, similar, tok2))
 
     def warn(self, message, tok=None):
-        if not self.session.suppress_warnings:
-            self.warnings.append(SemanticWarning(message, tok))
+        if not self.warnings_off:
+            warning = SemanticWarning(message, tok)
+            self.warnings.append(warning)
+            self.messages.append(warning)
 
     def warn_once(self, message):
         if message not in self._warned:
             self._warned.add(message)
             self.warn(message)
+
+    def is_user_file(self, stap_file_or_name):
+        name = getattr(stap_file_or_name, "name", stap_file_or_name)
+        return name in self._user_files
 
     # --- files -----------------------------------------------------------------
 
@@ -58,38 +76,47 @@ class Elaborator:
         return self._index
 
     def _parse_library_file(self, path):
-        from stap5.diagnostics import SourceFile
-        try:
-            with open(path, encoding="utf-8", errors="surrogateescape") as f:
-                source = SourceFile(path, f.read(), privileged=True)
-        except OSError as exc:
-            self.errors.append(SemanticError("cannot read tapset file '%s': %s"
-                                             % (path, exc.strerror)))
+        stap_file, errors = parse_library_file(path, self.env, self.macros, self.parse_cache)
+        if errors:
+            # stap skips a tapset file with parse errors (pass 1 said so).
             return None
-        stap_file, errors = parse_source(source, self.env, self.macros)
-        for error in errors:
-            self.errors.append(error)
         return stap_file
 
-    def add_file(self, stap_file):
-        """Bring a parsed file into the program: its declarations become
-        visible and its probes are queued for derivation."""
+    def library_file(self, path):
+        """The parsed library file at `path` (None if it cannot be used)."""
+        stap_file = self.index.parsed.get(path)
+        if stap_file is None:
+            stap_file = self._parse_library_file(path)
+            if stap_file is not None:
+                self.index.parsed[path] = stap_file
+        return stap_file
+
+    def pull_library_file(self, path):
+        """Bring a library file into the program (once).  True if it was new."""
+        if path in self._library_paths:
+            return False
+        stap_file = self.library_file(path)
+        if stap_file is None:
+            return False
+        self._library_paths.add(path)
+        self._add_file(stap_file)
+        return True
+
+    def _add_file(self, stap_file):
+        """A file joins the program: its functions and aliases become visible
+        (its globals are found when used); it is processed in turn."""
         self.program.files.append(stap_file)
         file_name = stap_file.name
         for var in stap_file.globals:
             symbol = VarSymbol(var.name, "global", var.tok, var)
-            table, key = ((self._private_globals, (file_name, var.name)) if var.private
-                          else (self._public_globals, var.name))
             if var.private:
                 symbol.private_file = file_name
-            if key in table:
-                previous = table[key]
-                self.error("duplicate global declaration", var.tok,
-                           related=[("previously declared here", previous.tok)])
-                continue
-            table[key] = symbol
+                self._private_declared[(file_name, var.name)] = symbol
+            else:
+                self._declared.setdefault(var.name, []).append(symbol)
         for function in stap_file.functions:
             function.file = stap_file
+            function.overload_index = self._overload_index(function, stap_file)
             if function.private:
                 self._private_functions.setdefault((file_name, function.name), []).append(
                     function)
@@ -97,119 +124,252 @@ class Elaborator:
                 self._public_functions.setdefault(function.name, []).append(function)
         for alias in stap_file.aliases:
             alias.file = stap_file
-            for name in alias.names:
-                self.aliases.append((tuple(c.functor for c in name.components), alias,
-                                     stap_file))
-        for decl in stap_file.probes:
-            self._pending_probes.append((decl, stap_file))
-        self.program.embeds.extend(stap_file.embeds)
 
-    def pull_library_file(self, path):
-        """Add a library file (once).  Returns True if it was new."""
-        if path in self._loaded:
-            return False
-        self._loaded.add(path)
-        stap_file = self.index.parsed.get(path) or self._parse_library_file(path)
+    def _overload_index(self, function, stap_file):
+        """stap numbers the overloads of a name in parse order: the whole
+        library first, then the user's files."""
+        if function.private:
+            same = [f for f in stap_file.functions if f.private and f.name == function.name]
+            return same.index(function)
+        before = 0
+        path = getattr(stap_file, "name", None)
+        if self.is_user_file(stap_file):
+            before = self.index.public_function_count(function.name)
+            for user_file in self.program.files:
+                if user_file is stap_file:
+                    break
+                if self.is_user_file(user_file):
+                    before += sum(1 for f in user_file.functions
+                                  if not f.private and f.name == function.name)
+        else:
+            before = self.index.public_function_count(function.name, before_path=path)
+        same = [f for f in stap_file.functions if not f.private and f.name == function.name]
+        return before + same.index(function)
+
+    # --- probe aliases -----------------------------------------------------------
+
+    def deriver(self):
+        if self._deriver is None:
+            from stap5.elaborate.derive import Deriver
+            self._deriver = Deriver(self)
+        return self._deriver
+
+    def alias_sources(self):
+        """(name functors, source) of every alias the match tree knows:
+        the library's (source: (path, functors, ordinal), parsed when used),
+        then the user's (source: (AliasDecl, None))."""
+        seen = {}
+        for functors, path in self.index.alias_names():
+            ordinal = seen.get((path, functors), 0)
+            seen[(path, functors)] = ordinal + 1
+            if any(is_glob(functor) for functor in functors):
+                continue
+            yield functors, (path, functors, ordinal)
+        for stap_file in self.program.files:
+            if not self.is_user_file(stap_file):
+                continue
+            for alias in stap_file.aliases:
+                alias.file = stap_file
+                for name in alias.names:
+                    bad = [c for c in name.components if is_glob(c.functor) or c.arg is not None]
+                    if bad:
+                        message = ("invalid use of wildcard probe point component"
+                                   if is_glob(bad[0].functor) else
+                                   "alias component %s contains illegal parameter"
+                                   % bad[0].functor)
+                        self.error("while registering probe alias", alias.tok,
+                                   chain=SemanticError(message))
+                        continue
+                    yield tuple(c.functor for c in name.components), (alias, None)
+
+    def alias_for(self, builder):
+        """(AliasDecl, library StapFile or None) of a match-tree alias."""
+        source, extra = builder.source[0], builder.source[1:]
+        if not isinstance(source, str):
+            return source, None
+        functors, ordinal = extra
+        stap_file = self.library_file(source)
         if stap_file is None:
-            return False
-        self.add_file(stap_file)
-        return True
+            return None, None
+        found = [alias for alias in stap_file.aliases for name in alias.names
+                 if tuple(c.functor for c in name.components) == functors]
+        if ordinal >= len(found):
+            return None, None
+        found[ordinal].file = stap_file
+        return found[ordinal], stap_file
 
-    def take_pending_probes(self):
-        pending, self._pending_probes = self._pending_probes, []
-        return pending
+    def alias_file_used(self, stap_file):
+        """An alias of a library file derived probes: the file joins."""
+        self.pull_library_file(stap_file.name)
 
-    # --- symbol lookup ---------------------------------------------------------
+    # --- globals ---------------------------------------------------------------
 
     def lookup_global(self, name, tok):
-        """The global `name` as seen from the code of `tok`, pulling in a
-        library file that declares it if needed; None if there is none."""
-        file_name = code_file(tok).name
-        symbol = self._private_globals.get((file_name, name)) or self._public_globals.get(name)
-        if symbol is not None:
-            return self._use_global(symbol)
-        for path in self.index.files_defining_global(name):
-            self.pull_library_file(path)
-            symbol = self._public_globals.get(name)
-            if symbol is not None:
-                return self._use_global(symbol)
-        return None
-
-    def _use_global(self, symbol):
-        key = symbol.unique_name
-        if key not in self.program.globals:
-            self.program.globals[key] = symbol
+        """The global `name` as seen from the code of `tok`, putting it in the
+        program's globals on first use; None if there is none."""
+        use_file = code_file(tok).name
+        symbol = self._private_declared.get((use_file, name))
+        if symbol is None:
+            declared = self._declared.get(name)
+            if declared:
+                symbol = declared[0]
+        if symbol is None:
+            for path in self.index.files_defining_global(name):
+                if self.pull_library_file(path) or path in self._library_paths:
+                    declared = self._declared.get(name)
+                    if declared:
+                        symbol = declared[0]
+                        break
+        if symbol is None:
+            return None
+        self._use_global(symbol, tok)
         return symbol
 
-    def function_overloads(self, name, tok, arity):
-        """Candidate FunctionDecls for a call; pulls library files defining
-        `name` until one has an overload of the right arity."""
-        file_name = code_file(tok).name
-        candidates = (self._private_functions.get((file_name, name), [])
-                      + self._public_functions.get(name, []))
-        if any(len(f.params) == arity for f in candidates):
-            return candidates
-        for path in self.index.files_defining_function(name):
-            if self.pull_library_file(path):
-                candidates = (self._private_functions.get((file_name, name), [])
-                              + self._public_functions.get(name, []))
-                if any(len(f.params) == arity for f in candidates):
-                    break
-        return candidates
+    def _use_global(self, symbol, tok):
+        key = symbol.unique_name
+        if key in self.program.globals:
+            return
+        self.program.globals[key] = symbol
+        if symbol.private_file is None and symbol.name in self._cmdline_globals():
+            symbol.from_cmdline = True      # -G gives it a value
+        self.check_cross_file_reference(symbol, tok)
 
-    def known_function_names(self):
-        names = set(self._public_functions)
-        names.update(name for _, name in self._private_functions)
+    def _cmdline_globals(self):
+        return {setting.partition("=")[0] for setting in self.session.global_settings}
+
+    def check_cross_file_reference(self, symbol, tok):
+        """stap warns when library code ends up using a global the user's
+        script declared (the script's global shadows the library's)."""
+        if symbol.private_file is not None or symbol.decl is None:
+            return
+        use_file = code_file(tok)
+        decl_file = symbol.tok.file
+        if use_file is decl_file or use_file.synthetic or not self.is_user_file(decl_file.name):
+            return
+        from stap5.diagnostics import describe_token, token_location
+        self.warn("cross-file global variable reference to %s at %s from"
+                  % (describe_token(symbol.tok), token_location(symbol.tok)), tok)
+
+    # --- functions -------------------------------------------------------------
+
+    def _visible_functions(self, name, use_file):
+        return (self._private_functions.get((use_file, name), [])
+                + self._public_functions.get(name, []))
+
+    def find_functions(self, name, arity, tok):
+        """The overloads a call `name(arity args)` from `tok`'s code resolves
+        to, pulling in library files that define them; and, when there is
+        none, another function of that name (for the arity diagnostic)."""
+        use_file = code_file(tok).name
+        visible = self._visible_functions(name, use_file)
+        found = [f for f in visible if len(f.params) == arity]
+        if found:
+            return found, None
+        for path in self.index.files_defining_function(name, arity):
+            self.pull_library_file(path)
+        visible = self._visible_functions(name, use_file)
+        found = [f for f in visible if len(f.params) == arity]
+        if found:
+            return found, None
+        if visible:
+            return [], visible[-1]
+        for path in self.index.files_defining_function(name):
+            stap_file = self.library_file(path)
+            for function in getattr(stap_file, "functions", ()):
+                if function.name == name and not function.private:
+                    return [], function
+        return [], None
+
+    def function_names_for_hints(self):
+        names = set(self.program.functions)
         names.update(self.index.function_names())
         return names
 
     def use_function(self, function):
         overloads = self.program.functions.setdefault(function.name, [])
-        if function not in overloads:
-            overloads.append(function)
-            return True
-        return False
+        if function in overloads:
+            return
+        overloads.append(function)
+        if id(function) not in self._resolved_functions:
+            self._pending_functions.append(function)
 
     # --- running ---------------------------------------------------------------
 
     def run(self, user_files):
-        """Elaborate the user's files: derive probes and resolve symbols to a
-        fixed point (both may pull in library files), then optimize, infer
-        types and check, in stap's order (so that what optimization elides
-        is not type-checked, as in stap)."""
-        from stap5.elaborate import autoprint, checks, derive, optimize, resolve, types
+        """stap's pass 2: symbols (with probe derivation), conditions,
+        optimization, types, global displays, checks."""
+        from stap5.elaborate import autoprint, checks, conditions, optimize, stable, types
         for stap_file in user_files:
-            self.add_file(stap_file)
-        resolver = resolve.Resolver(self)
-        while True:
-            pending = self.take_pending_probes()
-            for decl, stap_file in pending:
-                for probe in derive.derive_probe(self, decl, stap_file):
-                    probe.index = len(self.program.probes)
-                    self.program.probes.append(probe)
-            progressed = resolver.resolve_pending()
-            if not pending and not progressed and not self._pending_probes:
-                break
+            self._user_files.add(stap_file.name)
+        for stap_file in user_files:
+            self._add_file(stap_file)
+        self._resolve_symbols()
         if self.errors:
             return self.program
-        optimize.fold_defined(self.program)
-        if not self.session.unoptimized:
-            optimize.optimize(self)
+        self._fix_statement_tokens()
+        conditions.add_condition_checks(self)
+        if self.errors:
+            return self.program
+        optimize.optimize1(self)
+        if self.errors:
+            return self.program
         types.infer(self)
         if self.errors:
             return self.program
+        if self.session.dump is None and self.session.list_mode is None:
+            autoprint.add_displays(self)
+            if self.errors:
+                return self.program
+        optimize.optimize2(self)
+        stable.hoist_stable_calls(self)
         checks.check(self)
-        if self.errors:
-            return self.program
-        autoprint.add_displays(self)
-        if not self.program.probes:
-            self.errors.append(SemanticError("no probes found"))
+        if not self.errors and not self.program.probes and self.session.list_mode is None \
+                and self.session.dump is None:
+            self.error("no probes found")
         return self.program
 
+    def _resolve_symbols(self):
+        from stap5.elaborate import derive
+        from stap5.elaborate.resolve import Resolver
+        resolver = Resolver(self)
+        position = 0
+        while position < len(self.program.files):
+            stap_file = self.program.files[position]
+            position += 1
+            self.program.embeds.extend(stap_file.embeds)
+            for decl in stap_file.probes:
+                for probe in derive.derive_probe(self, decl):
+                    probe.index = len(self.program.probes)
+                    self.program.probes.append(probe)
+                    resolver.resolve_probe(probe)
+            self._resolve_pending_functions(resolver)
 
-def library_error(exc):
-    """A StapError from shared code, as a pass-2 error."""
-    if isinstance(exc, SemanticError):
-        return exc
-    assert isinstance(exc, StapError)
-    return SemanticError(exc.message, exc.tok)
+    def _fix_statement_tokens(self):
+        from stap5.elaborate.astutil import statements_start_at_first_token
+        for probe in self.program.probes:
+            statements_start_at_first_token(probe.body)
+        for function in self.program.used_functions():
+            if not function.embedded:
+                statements_start_at_first_token(function.body)
+
+    def _resolve_pending_functions(self, resolver):
+        """Resolve the functions used so far, file by file in declaration
+        order (stap's order), until no new one is used."""
+        while self._pending_functions:
+            order = {id(f): i for i, f in enumerate(self._function_order())}
+            pending = sorted(self._pending_functions, key=lambda f: order.get(id(f), 0))
+            self._pending_functions = []
+            for function in pending:
+                if id(function) in self._resolved_functions:
+                    continue
+                self._resolved_functions.add(id(function))
+                resolver.resolve_function(function)
+
+    def _function_order(self):
+        for stap_file in self.program.files:
+            yield from stap_file.functions
+
+    def new_synthetic_file(self, name, text):
+        """A SourceFile for code stap5 makes up (global displays...)."""
+        return SourceFile(name, text, synthetic=True)
+

@@ -7,6 +7,17 @@
     WARNING: Eliding assignment to 'x': operator '=' at t.stp:1:17
      source: probe begin { x = 1 }
                              ^
+
+An error may carry a chain: further errors printed right after it (where a
+clashing type was first inferred, the probe point being resolved...).
+
+stap prints an error or warning only once per "kind" unless -v is given,
+and counts the rest ("Number of similar error messages suppressed: 2.").
+For errors the kind is the place that raised it, whatever the details of
+the message (two "unresolved function" errors naming different functions
+are similar); for warnings it is the whole message text.  `similar` is our
+name of that kind: by default the message itself, else a constant given by
+whoever raises it (usually the message's template).
 """
 
 from stap5.diagnostics import StapError, caret_line, describe_token, token_location
@@ -27,31 +38,42 @@ def _about(message, tok):
 
 
 class SemanticError(StapError):
-    """A pass-2 error.  `related` are further tokens shown after the main one
-    (e.g. where a clashing type was first inferred), each a (message, tok)."""
+    """A pass-2 error, with an optional chain of further errors."""
 
-    def __init__(self, message, tok=None, related=(), chain=()):
+    def __init__(self, message, tok=None, chain=None, similar=None, tok2=None):
         super().__init__(message, tok, kind="semantic error")
-        self.related = list(related)
-        self.chain = list(chain)        # enclosing errors printed first (probe point context)
+        self.chain = chain              # a SemanticError printed after this one
+        self.tok2 = tok2                # a second token shown (e.g. a declaration)
+        self.similar = similar if similar is not None else message
 
     def render(self):
         out = []
-        for outer in self.chain:
-            out.append(outer.render() + "\n")
-        lines = ["semantic error: " + _about(self.message, self.tok)]
-        if self.tok is not None:
-            lines.extend(_location_lines(self.tok, 8))
-        for text, tok in self.related:
-            lines.append(_about(text, tok) if text else "%s at %s" % (
-                describe_token(tok), token_location(tok)))
-            lines.extend(_location_lines(tok, 8))
-        out.append("\n".join(lines) + "\n")
-        return "".join(out)
+        error = self
+        while error is not None:
+            lines = ["semantic error: " + _about(error.message, error.tok)]
+            if error.tok is not None:
+                lines.extend(_location_lines(error.tok, 8))
+            if error.tok2 is not None:
+                lines.append("%s at %s" % (describe_token(error.tok2), token_location(error.tok2)))
+                lines.extend(_location_lines(error.tok2, 8))
+            out.append("\n".join(lines) + "\n")
+            error = error.chain
+        return "\n".join(out)
+
+    def last_link(self):
+        error = self
+        while error.chain is not None:
+            error = error.chain
+        return error
 
     def key(self):
-        """Messages stap considers "similar" (printed once, then counted)."""
-        return ("error", self.message)
+        """Errors stap considers "similar" (printed once, then counted)."""
+        keys = []
+        error = self
+        while error is not None:
+            keys.append(error.similar)
+            error = error.chain
+        return ("error",) + tuple(keys)
 
 
 class SemanticWarning:
@@ -66,12 +88,11 @@ class SemanticWarning:
         return "\n".join(lines) + "\n"
 
     def key(self):
-        return ("warning", self.message, None if self.tok is None else
-                (self.tok.file.name, self.tok.lexpos))
+        return ("warning", self.message)
 
 
 def as_semantic(error):
-    """Wrap a StapError raised by shared code (e.g. a probe family) for pass 2."""
+    """A StapError raised by shared code (e.g. a probe family), for pass 2."""
     if isinstance(error, SemanticError):
         return error
     return SemanticError(error.message, error.tok)

@@ -26,6 +26,9 @@ class VarSymbol:
         self.decl = decl                # VarDecl for declared globals
         self.type = None
         self.index_types = None         # None for a scalar, [types...] for an array
+        self.arity = None               # number of indexes, None while unknown
+        self.arity_tok = None           # where the arity was first seen
+        self.synthetic = False          # made up by stap5 (never elided, no warnings)
         self.maxsize = getattr(decl, "maxsize", None)
         self.wrap = bool(getattr(decl, "wrap", False))
         self.init = getattr(decl, "init", None)
@@ -38,9 +41,25 @@ class VarSymbol:
     def is_array(self):
         return self.index_types is not None
 
-    @property
-    def arity(self):
-        return len(self.index_types) if self.index_types is not None else 0
+    def set_arity(self, arity, tok):
+        """Settle how many indexes the variable takes (-1: no information);
+        a different number than before is stap's "inconsistent arity"."""
+        from stap5.elaborate.errors import SemanticError
+        if arity < 0:
+            return
+        if arity == 0 and self.maxsize:
+            raise SemanticError("inconsistent arity", self.tok)
+        if self.arity is not None and self.arity != arity:
+            chain = None
+            if self.arity_tok is not None:
+                chain = SemanticError("arity %d first inferred here" % self.arity,
+                                      self.arity_tok, similar="arity %s first inferred here")
+            raise SemanticError("inconsistent arity (%d vs %d)" % (self.arity, arity),
+                                tok or self.tok, chain, similar="inconsistent arity (%s vs %d)")
+        if self.arity != arity:
+            self.arity_tok = tok
+            self.arity = arity
+            self.index_types = [None] * arity if arity else None
 
     @property
     def unique_name(self):
@@ -58,11 +77,19 @@ class VarSymbol:
 
 
 def mangle_file_name(path):
-    """`tapset/foo.stp` -> `foo_stp`, as stap names privates of a file."""
-    import os
+    """`/tmp/foo.stp` -> `_tmp_foo_stp`, as stap names privates of a file."""
     import re
-    base = os.path.basename(path)
-    return re.sub(r"[^A-Za-z0-9_]", "_", base)
+    return re.sub(r"[^A-Za-z0-9_]", "_", path)
+
+
+def function_unique_name(function):
+    """stap's unique name of a function overload (`__global_f__overload_0`,
+    `__private_FILE_f__overload_0`); functions sort by it in the dump."""
+    index = getattr(function, "overload_index", 0)
+    if function.private:
+        return "__private_%s_%s__overload_%d" % (
+            mangle_file_name(function.file.name), function.name, index)
+    return "__global_%s__overload_%d" % (function.name, index)
 
 
 class DerivedProbe:
@@ -78,10 +105,12 @@ class DerivedProbe:
         self.locals = {}                # name -> VarSymbol, in order of appearance
         self.params = {}                # family-specific settings (interval, symbol...)
         self.index = 0                  # position among the program's probes
+        self.probe_tok = None           # the `probe` keyword, or the alias use
+        self.synthetic = False          # made up by stap5 (global display...)
 
     @property
     def tok(self):
-        return self.point.tok
+        return self.probe_tok or self.point.tok
 
     def __repr__(self):
         return "DerivedProbe(%s)" % self.family.name
@@ -98,7 +127,7 @@ class Program:
         self.embeds = []                # top-level %{ %} of the files in use
 
     def used_functions(self):
-        """Functions in stap's dump order: by name, overloads as declared."""
-        for name in sorted(self.functions):
-            for function in self.functions[name]:
-                yield function
+        """Functions in stap's order: by unique name."""
+        every = [f for overloads in self.functions.values() for f in overloads]
+        every.sort(key=function_unique_name)
+        return every

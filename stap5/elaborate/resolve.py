@@ -1,176 +1,200 @@
 """Symbol resolution: which variable or function each name means.
 
 In a probe or function body a name is, in order: a local already seen in
-that body (or a parameter), a global visible from the code's file (its own
-privates first, then public globals, then globals of library files, which
-are pulled in), and otherwise a new local.  Arrays and statistics must be
-globals.  Function calls resolve by name and number of arguments, pulling in
-the library file that defines the function.
+that body, a parameter of the function, a global already in use, a global
+of the script or of a library file (the file is then pulled in), and
+otherwise a new local.  A name used with indexes must be a global array.
+Function calls resolve by name and number of arguments; all overloads of
+that arity are the call's referents (at run time, an overload that executes
+`next` hands over to the following one).
+
+As in stap, the first error in a body abandons the rest of that body: the
+error is reported and resolution goes on with the next probe or function.
+Arities are settled here (`x` vs `x[i]`), types later (types.py).
 """
 
-from stap5.elaborate.probes.registry import similar_names
+from stap5.elaborate.errors import SemanticError
 from stap5.elaborate.program import VarSymbol
+from stap5.elaborate.similar import suggest
 from stap5.parse import ast
-
-
-class Scope:
-    def __init__(self, owner, locals_, params):
-        self.owner = owner          # DerivedProbe or FunctionDecl
-        self.locals = locals_       # name -> VarSymbol (shared with the owner)
-        self.params = params        # name -> VarSymbol
-
-    @property
-    def in_function(self):
-        return isinstance(self.owner, ast.FunctionDecl)
 
 
 class Resolver(ast.NodeVisitor):
     def __init__(self, elab):
         self.elab = elab
-        self.scope = None
-        self._probes_done = 0
-        self._functions_done = set()
-        self._function_queue = []
+        self.probe = None           # DerivedProbe whose body is resolved
+        self.function = None        # FunctionDecl whose body is resolved
 
-    # --- driving ---------------------------------------------------------------
-
-    def resolve_pending(self):
-        """Resolve probes and called functions not yet resolved; returns
-        whether anything was done (it may have pulled in more files)."""
-        progressed = False
-        program = self.elab.program
-        while self._probes_done < len(program.probes) or self._function_queue:
-            if self._probes_done < len(program.probes):
-                probe = program.probes[self._probes_done]
-                self._probes_done += 1
-                self.resolve_probe(probe)
-            else:
-                function = self._function_queue.pop(0)
-                self.resolve_function(function)
-            progressed = True
-        return progressed
+    # --- entry points ----------------------------------------------------------
 
     def resolve_probe(self, probe):
-        self.scope = Scope(probe, probe.locals, {})
-        if probe.condition is not None:
-            self.visit(probe.condition)
-            for symbol in self._symbols_in(probe.condition):
-                if symbol.scope != "global":
-                    self.elab.error("probe condition must not reference locals", symbol.tok)
-        self.visit(probe.body)
-        self.scope = None
+        """Resolve a derived probe's body, then its condition (which may
+        only name globals).  Errors are reported, not raised."""
+        try:
+            self.probe, self.function = probe, None
+            self.visit(probe.body)
+            self.probe = None
+            if probe.condition is not None:
+                self.visit(probe.condition)
+        except SemanticError as error:
+            self.elab.report(error)
+        finally:
+            self.probe = self.function = None
 
     def resolve_function(self, function):
-        params = {}
+        function.locals = {}
+        function.param_symbols = {}
         for param in function.params:
             symbol = VarSymbol(param.name, "param", param.tok)
             symbol.type = param.type
+            symbol.arity = 0
+            symbol.declared_type = param.type is not None
             param.symbol = symbol
-            params[param.name] = symbol
-        function.locals = {}
-        function.param_symbols = params
-        if not function.embedded:
-            self.scope = Scope(function, function.locals, params)
+            function.param_symbols[param.name] = symbol
+        if function.embedded:
+            return
+        try:
+            self.probe, self.function = None, function
             self.visit(function.body)
-            self.scope = None
+        except SemanticError as error:
+            self.elab.report(error)
+        finally:
+            self.probe = self.function = None
 
-    def _symbols_in(self, node):
-        for child in ast.walk(node):
-            referent = getattr(child, "referent", None)
-            if isinstance(referent, VarSymbol):
-                yield referent
+    # --- variables -------------------------------------------------------------
 
-    def _call(self, function):
-        if self.elab.use_function(function) and id(function) not in self._functions_done:
-            self._functions_done.add(id(function))
-            self._function_queue.append(function)
+    def _locals(self):
+        if self.function is not None:
+            return self.function.locals
+        if self.probe is not None:
+            return self.probe.locals
+        return None
 
-    # --- variables -----------------------------------------------------------
+    def find_var(self, name, arity, tok):
+        """The variable `name` used with `arity` indexes (-1: unknown, as
+        for `delete x`), or None."""
+        local_vars = self._locals()
+        if local_vars is not None and name in local_vars:
+            symbol = local_vars[name]
+            symbol.set_arity(arity, tok)
+            return symbol
+        if arity <= 0 and self.function is not None:
+            symbol = self.function.param_symbols.get(name)
+            if symbol is not None:
+                return symbol
+        symbol = self.elab.lookup_global(name, tok)
+        if symbol is not None:
+            symbol.set_arity(arity, tok)
+        return symbol
 
-    def _variable(self, node, arity=None):
-        """Resolve a name used as a variable (arity: number of indexes when
-        used as an array, None as a scalar)."""
-        name = node.name
-        scope = self.scope
-        symbol = scope.locals.get(name) or scope.params.get(name)
-        if symbol is None:
-            symbol = self.elab.lookup_global(name, node.tok)
-        if symbol is None:
-            if arity is not None:
-                self.elab.error("unresolved arity-%d global array %s, missing global "
-                                "declaration?" % (arity, name), node.tok)
-                symbol = VarSymbol(name, "global", node.tok)
-            else:
-                symbol = VarSymbol(name, "local", node.tok)
-                scope.locals[name] = symbol
-        elif arity is not None and symbol.scope != "global":
-            self.elab.error("unresolved arity-%d global array %s, missing global "
-                            "declaration?" % (arity, name), node.tok)
-        node.referent = symbol
+    def _new_local(self, name, tok):
+        local_vars = self._locals()
+        if local_vars is None:
+            raise SemanticError("probe condition must not reference undeclared global", tok)
+        symbol = VarSymbol(name, "local", tok)
+        symbol.arity = 0
+        local_vars[name] = symbol
         return symbol
 
     def visit_Symbol(self, node):
-        self._variable(node)
+        if getattr(node, "referent", None) is not None:
+            return
+        symbol = self.find_var(node.name, 0, node.tok)
+        if symbol is None:
+            symbol = self._new_local(node.name, node.tok)
+        node.referent = symbol
+
+    def _array(self, symbol_node, arity):
+        if getattr(symbol_node, "referent", None) is not None:
+            return
+        symbol = self.find_var(symbol_node.name, arity, symbol_node.tok)
+        if symbol is None:
+            template = "unresolved arity-%d global array %s, missing global declaration?"
+            raise SemanticError(template % (arity, symbol_node.name), symbol_node.tok,
+                                similar=template)
+        symbol_node.referent = symbol
 
     def visit_ArrayIndex(self, node):
         for index in node.indexes:
             self.visit(index)
-        base = node.base
-        if isinstance(base, ast.Symbol):
-            self._variable(base, arity=len(node.indexes))
+        if isinstance(node.base, ast.Symbol):
+            self._array(node.base, len(node.indexes))
         else:
-            self.visit(base)
+            self.visit(node.base)
 
     def visit_ArrayIn(self, node):
         for index in node.indexes:
             self.visit(index)
-        self._variable(node.array, arity=len(node.indexes))
+        if isinstance(node.array, ast.Symbol):
+            self._array(node.array, len(node.indexes))
+        else:
+            self.visit(node.array)
 
     def visit_ForeachLoop(self, node):
-        array = node.array
-        if isinstance(array, ast.Symbol):
-            self._variable(array, arity=len(node.indexes))
-        else:
-            self.visit(array)
+        for key in node.indexes:
+            self.visit(key)
         for index in node.array_slice:
             self.visit(index)
-        for key in node.indexes:
-            self._variable(key)
+        array = node.array
+        if isinstance(array, ast.Symbol):
+            self._array(array, len(node.indexes))
+            if node.array_slice and len(node.array_slice) != len(node.indexes):
+                # stap names the array by its unique name here
+                template = "unresolved arity-%d global array %s, missing global declaration?"
+                raise SemanticError(template % (len(node.array_slice),
+                                                array.referent.unique_name),
+                                    array.tok, similar=template)
+        else:
+            self.visit(array)
         if node.value is not None:
-            self._variable(node.value)
+            self.visit(node.value)
         if node.limit is not None:
             self.visit(node.limit)
         self.visit(node.body)
 
+    def visit_DeleteStatement(self, node):
+        target = node.target
+        if isinstance(target, ast.Symbol):
+            if getattr(target, "referent", None) is None:
+                symbol = self.find_var(target.name, -1, target.tok)
+                if symbol is None:
+                    raise SemanticError("unresolved array in delete statement", target.tok)
+                target.referent = symbol
+                target.plain_name = True    # stap prints it unmangled
+        else:
+            self.visit(target)
+
     def visit_TryBlock(self, node):
         self.visit(node.try_block)
         if node.catch_var is not None:
-            self._variable(node.catch_var)
+            self.visit(node.catch_var)
         self.visit(node.catch_block)
 
     # --- functions -------------------------------------------------------------
 
     def visit_FunctionCall(self, node):
+        if self.function is None and self.probe is None:
+            raise SemanticError("probe condition must not reference function", node.tok)
         for arg in node.args:
             self.visit(arg)
-        arity = len(node.args)
-        candidates = self.elab.function_overloads(node.name, node.tok, arity)
-        if not candidates:
-            similar = similar_names(node.name, sorted(self.elab.known_function_names()))
-            message = "unresolved function %s" % node.name
-            if similar:
-                message += " (similar: %s)" % ", ".join(similar)
-            self.elab.error(message, node.tok)
+        if getattr(node, "referents", None):
             return
-        matching = [f for f in candidates if len(f.params) == arity]
-        if not matching:
-            first = candidates[0]
-            self.elab.error("arity mismatch found (function '%s' takes %d args)"
-                            % (node.name, len(first.params)), node.tok,
-                            related=[("", first.tok)])
+        found, other = self.elab.find_functions(node.name, len(node.args), node.tok)
+        if found:
+            node.referents = found
+            node.referent = found[0]
+            for function in found:
+                self.elab.use_function(function)
             return
-        node.referent = matching[0]
-        self._call(matching[0])
+        if other is not None:
+            template = "arity mismatch found (function '%s' takes %d args)"
+            raise SemanticError(template % (node.name, len(other.params)), node.tok,
+                                tok2=other.tok, similar=template)
+        similar = suggest(node.name, self.elab.function_names_for_hints())
+        message = "unresolved function %s" % node.name
+        if similar:
+            message += " (similar: %s)" % ", ".join(similar)
+        raise SemanticError(message, node.tok, similar="unresolved function %s%s")
 
     # --- target variables --------------------------------------------------------
 
@@ -178,40 +202,17 @@ class Resolver(ast.NodeVisitor):
         for component in node.components:
             if component.index is not None:
                 self.visit(component.index)
-        probe = self.scope.owner
-        if (not self.scope.in_function and node.name == "$value" and not node.components
-                and probe.family.name == "procfs"):
+        probe = self.probe
+        if probe is not None and node.name == "$value" and not node.components \
+                and probe.family.name == "procfs":
             node.procfs_value = True
-            return
-        self.elab.error("unresolved target-symbol expression", node.tok)
 
-    def visit_TargetVars(self, node):
-        self.elab.error("unresolved target-symbol expression", node.tok)
-
-    def visit_DefinedOp(self, node):
-        # @defined($x) asks whether a target expression resolves; it is
-        # settled here and folded to a literal, errors are not reported.
-        saved = len(self.elab.errors)
-        self.visit(node.operand)
-        resolved = len(self.elab.errors) == saved
-        del self.elab.errors[saved:]
-        node.resolved = resolved
+    visit_TargetVars = visit_TargetSymbol
 
     def visit_EntryOp(self, node):
-        self.elab.error("@entry is only available in .return probes with debuginfo", node.tok)
-
-    def visit_CastOp(self, node):
+        entry = getattr(self.probe, "family", None)
+        if entry is None or not getattr(entry, "supports_entry", lambda probe: False)(
+                self.probe):
+            raise SemanticError("internal error: @entry is only valid in .return probes",
+                                node.tok)
         self.visit(node.operand)
-        self.elab.error("@cast needs kernel debuginfo, which stap5 does not read yet",
-                        node.tok)
-
-    def visit_AtVar(self, node):
-        self.elab.error("@var needs kernel debuginfo, which stap5 does not read yet", node.tok)
-
-    def visit_AutoCast(self, node):
-        self.visit(node.operand)
-        self.elab.error("type information for '->' needs debuginfo, which stap5 does not "
-                        "read yet", node.tok)
-
-    def visit_PerfOp(self, node):
-        self.elab.error("@perf is only available in perf-counter probes", node.tok)

@@ -1,10 +1,13 @@
 """Type inference: long, string or stats for every variable, array index,
-function parameter, return value and expression, iterated to a fixed point.
+function parameter, return value and expression.
 
-Types flow both ways: from literals, operators and declared types to the
-variables they touch, and from variables back into expressions that use
-them.  A variable or index whose type conflicts with what was first inferred
-is an error naming both places, as stap reports it.
+This follows stap's algorithm, so that the same scripts type-check and the
+same errors come out, in the same order: every function (by unique name)
+and probe is visited with the type its context expects (`expected`), types
+flow both ways between an expression and the variable or function it
+refers to, and sweeps repeat until nothing new is learnt.  If something is
+still unknown then, one last sweep reports what is unresolved or clashing;
+a clash names where the variable's type was first inferred.
 """
 
 from stap5.elaborate.errors import SemanticError
@@ -12,474 +15,736 @@ from stap5.elaborate.program import LONG, STATS, STRING, VarSymbol
 from stap5.elaborate import printf_format
 from stap5.parse import ast
 
-MAX_ITERATIONS = 100
+MAX_SWEEPS = 1000
 
-_LONG_ASSIGN = {"+=", "-=", "*=", "/=", "%=", "<<=", ">>=", "&=", "^=", "|="}
-_STRING_RESULT_PRINTS = {"sprint", "sprintln", "sprintf", "sprintd", "sprintdln"}
+_NUMERIC_ASSIGN = {"+=", "-=", "*=", "/=", "%=", "&=", "^=", "|=", "<<=", ">>="}
 
 
-class TypeInference:
+class TypesAbort(Exception):
+    """An error that ends type inference at once (stap throws these)."""
+
+    def __init__(self, error):
+        super().__init__(error.message)
+        self.error = error
+
+
+def decl_type(decl):
+    if isinstance(decl, VarSymbol):
+        return decl.type
+    return getattr(decl, "inferred_type", None)
+
+
+def set_decl_type(decl, type_):
+    if isinstance(decl, VarSymbol):
+        decl.type = type_
+    else:
+        decl.inferred_type = type_
+
+
+class TypeResolution:
     def __init__(self, elab):
         self.elab = elab
-        self.changed = False
-        self.final = False              # last sweep: report what stays unresolved
-        self.function = None            # FunctionDecl being visited, if any
-        self._reported = set()
+        self.expected = None            # stap's `t`: the type the context wants
+        self.function = None
+        self.assert_resolvability = False
+        self.newly_resolved = 0
+        self.still_unresolved = 0
+        self.first_resolutions = []     # (tok, decl, index, type), in order
 
     # --- driving -------------------------------------------------------------
 
     def run(self):
         program = self.elab.program
-        for _ in range(MAX_ITERATIONS):
-            self.changed = False
+        for function in program.used_functions():
+            if not hasattr(function, "inferred_type"):
+                function.inferred_type = function.rettype
+        for _ in range(MAX_SWEEPS):
+            self.newly_resolved = 0
+            self.still_unresolved = 0
             self._sweep(program)
-            if not self.changed:
-                break
-        self.final = True
-        self._sweep(program)
+            if self.newly_resolved == 0:
+                if self.still_unresolved == 0:
+                    return
+                if self.assert_resolvability:
+                    return          # errors reported
+                self.assert_resolvability = True
 
     def _sweep(self, program):
-        for probe in program.probes:
-            self.function = None
-            if probe.condition is not None:
-                self.expr(probe.condition, LONG)
-            self.stmt(probe.body)
-        for function in list(program.used_functions()):
+        for function in program.used_functions():
             self.function = function
-            self._function_signature(function)
+            self.expected = None
             if not function.embedded:
-                self.stmt(function.body)
-            self.function = None
+                self.visit(function.body)
+            for symbol in function.locals.values():
+                self._check_local(symbol)
+        self.function = None
+        for probe in program.probes:
+            self.expected = None
+            self.visit(probe.body)
+            for symbol in probe.locals.values():
+                self._check_local(symbol)
+            if probe.condition is not None:
+                self.expected = LONG
+                self.visit(probe.condition)
         for symbol in program.globals.values():
             if symbol.init is not None:
-                self._unify_symbol(symbol, _literal_type(symbol.init), symbol.init.tok)
+                init_type = STRING if isinstance(symbol.init.value, str) else LONG
+                if symbol.type is None:
+                    symbol.type = init_type
+                    self.resolved(symbol.init.tok, init_type, symbol)
+            if symbol.type is None:
+                self.unresolved(symbol.tok)
+            if symbol.arity == 0 and symbol.wrap:
+                raise TypesAbort(SemanticError("wrapping not supported for scalars",
+                                               symbol.tok))
 
-    def _function_signature(self, function):
-        if not hasattr(function, "inferred_type"):
-            function.inferred_type = function.rettype
-            function.type_tok = function.tok
-        if self.final and function.embedded:
-            for param in function.params:
-                if param.symbol.type is None:
-                    self._report("unresolved type", param.tok)
+    # --- outcomes ------------------------------------------------------------
 
-    # --- reporting -----------------------------------------------------------
+    def resolved(self, tok, type_, decl=None, index=-1):
+        self.newly_resolved += 1
+        if decl is not None:
+            self.first_resolutions.append((tok, decl, index, type_))
 
-    def _report(self, message, tok, related=()):
-        key = (message, id(tok))
-        if key in self._reported:
+    def unresolved(self, tok):
+        self.still_unresolved += 1
+        if self.assert_resolvability:
+            self.elab.error("unresolved type ", tok)
+
+    def invalid(self, tok, type_):
+        self.still_unresolved += 1
+        if self.assert_resolvability:
+            if tok is not None and getattr(tok, "kind", None) == "operator":
+                self.elab.error("invalid operator", tok)
+            else:
+                self.elab.error("invalid type %s" % type_, tok, similar="invalid type ")
+
+    def mismatch(self, tok, wanted, found):
+        self.still_unresolved += 1
+        if self.assert_resolvability:
+            message = "type mismatch: expected %s" % wanted
+            if found is not None:
+                message += " but found %s" % found
+            self.elab.error(message, tok, similar="type mismatch: expected %s but found %s")
+
+    def mismatch_sides(self, node):
+        self.still_unresolved += 1
+        if self.assert_resolvability:
+            template = "type mismatch: left and right sides don't agree (%s vs %s)"
+            self.elab.error(template % (node.left.type, node.right.type), node.tok,
+                            similar=template)
+
+    def mismatch_decl(self, tok, found, decl, index=-1):
+        """A use of `decl` disagrees with its type: say where that type was
+        first inferred."""
+        self.still_unresolved += 1
+        if not self.assert_resolvability:
             return
-        self._reported.add(key)
-        self.elab.errors.append(SemanticError(message, tok))
-        for text, other in related:
-            self.elab.errors.append(SemanticError(text, other))
+        first = None
+        for record in self.first_resolutions:
+            if record[1] is decl and (index < 0 or record[2] == index):
+                first = record
+                break
+        if first is None and decl_type(decl) is not None:
+            # declared, not inferred: a plain clash of two types
+            self.still_unresolved -= 1
+            self.mismatch(tok, found, decl_type(decl))
+            return
+        position = first[2] if first is not None else index
+        if position >= 0:
+            message = "index %d type mismatch (%s)" % (position, found)
+        else:
+            message = "type mismatch (%s)" % found
+        chain = None
+        if first is not None:
+            if position >= 0:
+                text = "type of index %d was first inferred here (%s)" % (position, first[3])
+            else:
+                text = "type was first inferred here (%s)" % first[3]
+            chain = SemanticError(text, first[0], similar=" was first inferred here (%s)")
+        self.elab.error(message, tok, chain=chain, similar="type mismatch (%s)")
 
-    def _mismatch(self, expected, found, tok):
-        self._report("type mismatch: expected %s but found %s" % (expected, found), tok)
-
-    # --- symbols ---------------------------------------------------------------
-
-    def _unify_symbol(self, symbol, new_type, tok):
-        if new_type is None:
-            return symbol.type
+    def _check_local(self, symbol):
+        if symbol.arity not in (None, 0):
+            self.still_unresolved += 1
+            if self.assert_resolvability:
+                self.elab.error("array locals not supported, missing global declaration? ",
+                                symbol.tok)
         if symbol.type is None:
-            symbol.type = new_type
-            symbol.type_tok = tok
-            self.changed = True
-        elif symbol.type != new_type:
-            self._report("type mismatch (%s)" % new_type, tok,
-                         [("type was first inferred here (%s)" % symbol.type,
-                           getattr(symbol, "type_tok", symbol.tok))])
-        return symbol.type
+            self.unresolved(symbol.tok)
+        elif symbol.type == STATS:
+            self.still_unresolved += 1
+            if self.assert_resolvability:
+                self.elab.error("stat locals not supported, missing global declaration? ",
+                                symbol.tok)
 
-    def _unify_arity(self, symbol, arity, tok):
-        if symbol.index_types is None and not getattr(symbol, "arity_known", False):
-            symbol.arity_known = True
-            symbol.arity_tok = tok
-            symbol.index_types = [None] * arity if arity else None
-            self.changed = True
-            return True
-        if symbol.arity != arity:
-            self._report("inconsistent arity (%d vs %d)" % (symbol.arity, arity), tok,
-                         [("arity %d first inferred here" % symbol.arity,
-                           getattr(symbol, "arity_tok", symbol.tok))])
-            return False
-        return True
+    # --- the two-way rule ------------------------------------------------------
 
-    def _unify_index(self, symbol, position, index_node):
-        known = symbol.index_types[position]
-        found = self.expr(index_node, known)
-        if found is None:
+    def resolve_2types(self, node, decl, expected, accept_unknown=False):
+        mine = node.type
+        theirs = decl_type(decl)
+        if expected is not None and mine == expected and mine == theirs:
             return
-        if found == STATS:
-            self._report("index %d type mismatch (stats)" % position, index_node.tok)
+        if expected is None and mine is not None and mine == theirs:
             return
-        if known is None:
-            symbol.index_types[position] = found
-            if not hasattr(symbol, "index_toks"):
-                symbol.index_toks = {}
-            symbol.index_toks[position] = index_node.tok
-            self.changed = True
-        elif known != found:
-            first = getattr(symbol, "index_toks", {}).get(position, symbol.tok)
-            self._report("index %d type mismatch (%s)" % (position, found), index_node.tok,
-                         [("type of index %d was first inferred here (%s)" % (position, known),
-                           first)])
+        if mine is not None and theirs is not None and mine != theirs:
+            self.mismatch_decl(node.tok, mine, decl)
+        elif mine is not None and expected is not None and mine != expected:
+            self.mismatch_decl(node.tok, expected, decl)
+        elif theirs is not None and expected is not None and theirs != expected:
+            self.mismatch_decl(node.tok, expected, decl)
+        elif mine is None and expected is not None:
+            node.type = expected
+            self.resolved(node.tok, expected)
+        elif mine is None and theirs is not None:
+            node.type = theirs
+            self.resolved(node.tok, theirs)
+        elif mine is not None and theirs is None:
+            set_decl_type(decl, mine)
+            self.resolved(node.tok, mine, decl)
+        elif not accept_unknown:
+            self.unresolved(node.tok)
+
+    def check_arg_type(self, wanted, arg):
+        self.expected = wanted
+        self.visit(arg)
+        if arg.type is None:
+            arg.type = wanted
+            self.resolved(arg.tok, wanted)
+        elif arg.type != wanted:
+            self.mismatch(arg.tok, wanted, arg.type)
+
+    # --- dispatch --------------------------------------------------------------
+
+    def visit(self, node):
+        if not hasattr(node, "type"):
+            node.type = _literal_type(node) if isinstance(node, ast.Literal) else None
+        getattr(self, "visit_" + type(node).__name__)(node)
 
     # --- statements ----------------------------------------------------------
 
-    def stmt(self, node):
-        method = getattr(self, "stmt_" + type(node).__name__)
-        method(node)
-
-    def stmt_Block(self, node):
+    def visit_Block(self, node):
         for statement in node.statements:
-            self.stmt(statement)
+            self.expected = None
+            self.visit(statement)
 
-    def stmt_NullStatement(self, node):
+    def visit_NullStatement(self, node):
         pass
 
-    stmt_NextStatement = stmt_BreakStatement = stmt_ContinueStatement = stmt_NullStatement
+    visit_NextStatement = visit_BreakStatement = visit_ContinueStatement = visit_NullStatement
 
-    def stmt_ExprStatement(self, node):
-        self.expr(node.expr, None, value_needed=False)
+    def visit_EmbeddedCode(self, node):
+        pass
 
-    def stmt_IfStatement(self, node):
-        self.expr(node.cond, LONG)
-        self.stmt(node.then_stmt)
+    def visit_ExprStatement(self, node):
+        self.expected = None
+        self.visit(node.expr)
+
+    def visit_IfStatement(self, node):
+        self.expected = LONG
+        self.visit(node.cond)
+        self.expected = None
+        self.visit(node.then_stmt)
         if node.else_stmt is not None:
-            self.stmt(node.else_stmt)
+            self.expected = None
+            self.visit(node.else_stmt)
 
-    def stmt_ForLoop(self, node):
+    def visit_ForLoop(self, node):
         if node.init is not None:
-            self.expr(node.init, None, value_needed=False)
+            self.expected = None
+            self.visit(node.init)
         if node.cond is not None:
-            self.expr(node.cond, LONG)
+            self.expected = LONG
+            self.visit(node.cond)
         if node.incr is not None:
-            self.expr(node.incr, None, value_needed=False)
-        self.stmt(node.body)
+            self.expected = None
+            self.visit(node.incr)
+        self.expected = None
+        self.visit(node.body)
 
-    def stmt_ForeachLoop(self, node):
-        array = node.array
-        if isinstance(array, ast.Symbol):
-            symbol = array.referent
-            if self._unify_arity(symbol, len(node.indexes), array.tok) and symbol.is_array:
-                for position, key in enumerate(node.indexes):
-                    self._unify_index(symbol, position, key)
-                for position, index in enumerate(node.array_slice):
-                    if position < symbol.arity and not isinstance(index, ast.Wildcard):
-                        self._unify_index(symbol, position, index)
-                if node.value is not None:
-                    self._unify_symbol(node.value.referent, symbol.type, node.value.tok)
-                    if symbol.type is not None:
-                        self._unify_symbol(symbol, node.value.referent.type, node.value.tok)
-            if node.sort_aggregate is not None and symbol.type not in (None, STATS):
-                self._report("aggregate sort on a non-statistic array", array.tok)
-        else:
-            self.expr(array, None)
-            for key in node.indexes:
-                self.expr(key, LONG)
-            if node.value is not None:
-                self._unify_symbol(node.value.referent, LONG, node.value.tok)
-        if node.limit is not None:
-            self.expr(node.limit, LONG)
-        self.stmt(node.body)
-
-    def stmt_ReturnStatement(self, node):
+    def visit_ReturnStatement(self, node):
         function = self.function
-        if node.value is None:
+        if function is None or node.value is None:
             return
-        found = self.expr(node.value, getattr(function, "inferred_type", None))
-        if function is None or found is None:
-            return
-        if function.inferred_type is None:
-            function.inferred_type = found
-            function.type_tok = node.value.tok
-            self.changed = True
-        elif function.inferred_type != found:
-            self._report("type mismatch (%s)" % found, node.value.tok,
-                         [("type was first inferred here (%s)" % function.inferred_type,
-                           function.type_tok)])
+        self.expected = function.inferred_type
+        self.visit(node.value)
+        value_type = node.value.type
+        if function.inferred_type is not None and value_type is not None \
+                and function.inferred_type != value_type:
+            self.mismatch_decl(node.value.tok, value_type, function)
+        if function.inferred_type is None and value_type in (LONG, STRING):
+            function.inferred_type = value_type
+            self.resolved(node.value.tok, value_type, function)
+        if value_type == STATS:
+            self.invalid(node.value.tok, value_type)
 
-    def stmt_DeleteStatement(self, node):
-        target = node.target
-        if isinstance(target, ast.ArrayIndex):
-            self._array_element(target, None, allow_wildcards=True)
-        else:
-            self.expr(target, None, value_needed=False)
+    def visit_DeleteStatement(self, node):
+        self.expected = None
+        self.visit(node.target)
 
-    def stmt_TryBlock(self, node):
-        self.stmt(node.try_block)
+    def visit_TryBlock(self, node):
+        self.expected = None
+        self.visit(node.try_block)
         if node.catch_var is not None:
-            self._unify_symbol(node.catch_var.referent, STRING, node.catch_var.tok)
-        self.stmt(node.catch_block)
+            self.check_arg_type(STRING, node.catch_var)
+        self.expected = None
+        self.visit(node.catch_block)
 
-    # --- expressions ---------------------------------------------------------
+    def visit_ForeachLoop(self, node):
+        wanted_value = None
+        array = node.array
+        if isinstance(array, ast.HistogramOp):
+            if len(node.indexes) != 1:
+                self.unresolved(node.tok)
+            self.expected = LONG
+            self.visit(node.indexes[0])
+            if node.indexes[0].type != LONG:
+                self.unresolved(node.tok)
+            self.visit(array)
+            wanted_value = LONG
+        else:
+            symbol = array.referent
+            if len(node.indexes) != (symbol.arity or 0):
+                self.unresolved(node.tok)
+            else:
+                for position, key in enumerate(node.indexes):
+                    self._index(symbol, position, key, report_unknown=False)
+                for position, index in enumerate(node.array_slice):
+                    if not isinstance(index, ast.Wildcard):
+                        self._index(symbol, position, index, report_unknown=False)
+            self.expected = None
+            self.visit(array)
+            wanted_value = array.type
+        if node.value is not None:
+            if wanted_value == STATS:
+                self.invalid(node.value.tok, wanted_value)
+            elif wanted_value is not None:
+                self.check_arg_type(wanted_value, node.value)
+            else:
+                self.expected = None
+                self.visit(node.value)
+        if wanted_value is not None and node.sort_aggregate is not None \
+                and wanted_value != STATS:
+            self.invalid(array.tok, wanted_value)
+        if node.limit is not None:
+            self.expected = LONG
+            self.visit(node.limit)
+        self.expected = None
+        self.visit(node.body)
 
-    def expr(self, node, expected, value_needed=True):
-        """Infer node.type, checking it against `expected` (None: anything)."""
-        method = getattr(self, "expr_" + type(node).__name__)
-        found = method(node, expected)
-        node.type = found
-        if found is not None and expected is not None and found != expected:
-            if not getattr(node, "_mismatch_reported_by_symbol", False):
-                self._mismatch(expected, found, node.tok)
-        elif found is None and self.final and value_needed and not _is_void_ok(node):
-            self._report("unresolved type", node.tok)
-        return found
+    def _index(self, symbol, position, index, report_unknown=True):
+        """One index expression of an array: its type and the array's
+        type for that position inform each other."""
+        known = symbol.index_types[position]
+        self.expected = known
+        self.visit(index)
+        found = index.type
+        if found in (LONG, STRING) and known is None:
+            symbol.index_types[position] = found
+            known = found
+            self.resolved(index.tok, found, symbol, position)
+        if found == STATS:
+            self.invalid(index.tok, found)
+        if known == STATS:
+            self.invalid(index.tok, known)
+        if found is not None and known is not None and known != found:
+            self.mismatch_decl(index.tok, found, symbol, position)
+        if found is None and report_unknown:
+            self.unresolved(index.tok)
 
-    def expr_Literal(self, node, expected):
-        return _literal_type(node)
+    # --- expressions -------------------------------------------------------------
 
-    def expr_Symbol(self, node, expected):
-        symbol = node.referent
-        if symbol.scope == "global" and not self._unify_arity(symbol, 0, node.tok):
-            return symbol.type
-        if expected is not None and symbol.type is not None and symbol.type != expected:
-            # Reported against the symbol's first inference, as stap does.
-            self._report("type mismatch (%s)" % expected, node.tok,
-                         [("type was first inferred here (%s)" % symbol.type,
-                           getattr(symbol, "type_tok", symbol.tok))])
-            node._mismatch_reported_by_symbol = True
-            return symbol.type
-        return self._unify_symbol(symbol, expected, node.tok)
+    def visit_Literal(self, node):
+        node.type = STRING if isinstance(node.value, str) else LONG
+        if self.expected is None or self.expected == node.type:
+            return
+        self.mismatch(node.tok, self.expected, node.type)
 
-    def _array_element(self, node, expected, allow_wildcards=False):
+    def visit_Symbol(self, node):
+        self.resolve_2types(node, node.referent, self.expected)
+
+    def visit_TargetSymbol(self, node):
+        if getattr(node, "procfs_value", False):
+            expected = self.expected
+            if node.type is None:
+                node.type = STRING
+                self.resolved(node.tok, STRING)
+            if expected is not None and expected != STRING:
+                self.mismatch(node.tok, expected, STRING)
+            return
+        self._unresolved_target(node, "unresolved target-symbol expression")
+
+    visit_TargetVars = visit_TargetSymbol
+
+    def _unresolved_target(self, node, message):
+        for component in getattr(node, "components", ()):
+            if component.index is not None:
+                self.expected = LONG
+                self.visit(component.index)
+        self.still_unresolved += 1
+        if self.assert_resolvability:
+            self.elab.error(message, node.tok)
+
+    def visit_AtVar(self, node):
+        self._unresolved_target(node, "unresolved @var() expression")
+
+    def visit_CastOp(self, node):
+        self.expected = None
+        self.visit(node.operand)
+        self._unresolved_target(node, "type definition '%s' not found" % node.type_name)
+
+    def visit_AutoCast(self, node):
+        self.expected = None
+        self.visit(node.operand)
+        self._unresolved_target(node, "unresolved type for autocast")
+
+    def visit_PerfOp(self, node):
+        self._unresolved_target(node, "unresolved @perf expression")
+
+    def visit_EntryOp(self, node):
+        self._unresolved_target(node, "internal error: @entry is only valid in .return probes")
+
+    def visit_ProbewriteOp(self, node):
+        self._unresolved_target(node, "unresolved @probewrite expression")
+
+    def visit_DefinedOp(self, node):
+        self.still_unresolved += 1
+        if self.assert_resolvability:
+            self.elab.error("unexpected @defined", node.tok)
+
+    def visit_EmbeddedExpr(self, node):
+        if node.type is None:
+            node.type = STRING if "/* string */" in node.code else LONG
+            self.resolved(node.tok, node.type)
+
+    def visit_Wildcard(self, node):
+        pass
+
+    def visit_ArrayIndex(self, node):
         base = node.base
         if isinstance(base, ast.HistogramOp):
-            self.expr(base, None)
-            self.expr(node.indexes[0], LONG)
-            return LONG
+            if len(node.indexes) != 1:
+                self.unresolved(node.tok)
+            self.expected = LONG
+            self.visit(node.indexes[0])
+            if node.indexes[0].type != LONG:
+                self.unresolved(node.tok)
+            self.visit(base)
+            if node.type != LONG:
+                node.type = LONG
+                self.resolved(node.tok, LONG)
+            return
         symbol = base.referent
-        if not self._unify_arity(symbol, len(node.indexes), base.tok) or not symbol.is_array:
-            return symbol.type
+        self.resolve_2types(node, symbol, self.expected)
+        base.type = node.type
+        if len(node.indexes) != (symbol.arity or 0):
+            self.unresolved(node.tok)
+            return
         for position, index in enumerate(node.indexes):
-            if isinstance(index, ast.Wildcard):
-                if not allow_wildcards:
-                    self._report("wildcard not allowed in array index", index.tok)
-                continue
-            self._unify_index(symbol, position, index)
-        if expected is not None and symbol.type is not None and symbol.type != expected:
-            self._report("type mismatch (%s)" % expected, node.tok,
-                         [("type was first inferred here (%s)" % symbol.type,
-                           getattr(symbol, "type_tok", symbol.tok))])
-            node._mismatch_reported_by_symbol = True
-            return symbol.type
-        return self._unify_symbol(symbol, expected, node.tok)
+            if not isinstance(index, ast.Wildcard):
+                self._index(symbol, position, index)
 
-    def expr_ArrayIndex(self, node, expected):
-        return self._array_element(node, expected)
-
-    def expr_ArrayIn(self, node, expected):
+    def visit_ArrayIn(self, node):
+        wanted = self.expected
         symbol = node.array.referent
-        if self._unify_arity(symbol, len(node.indexes), node.array.tok) and symbol.is_array:
+        # stap types the element `array[indexes]` (any value type)...
+        element = _Element(node)
+        self.resolve_2types(element, symbol, None)
+        node.element_type = element.type
+        if len(node.indexes) != (symbol.arity or 0):
+            self.unresolved(node.tok)
+        else:
             for position, index in enumerate(node.indexes):
                 if not isinstance(index, ast.Wildcard):
-                    self._unify_index(symbol, position, index)
-        return LONG
+                    self._index(symbol, position, index)
+        # ...and the test itself is a number.
+        if wanted is None and node.type is not None:
+            return
+        if wanted in (STRING, STATS):
+            self.mismatch(node.tok, wanted, LONG)
+        elif node.type is None:
+            node.type = LONG
+            self.resolved(node.tok, LONG)
 
-    def expr_BinaryExpr(self, node, expected):
-        self.expr(node.left, LONG)
-        self.expr(node.right, LONG)
-        return LONG
+    def visit_FunctionCall(self, node):
+        referents = getattr(node, "referents", None)
+        if not referents:
+            raise TypesAbort(SemanticError("internal error: unresolved function call to '%s'"
+                                           % node.name, node.tok))
+        original = self.expected
+        for function in referents:
+            self.expected = original
+            if not hasattr(function, "inferred_type"):
+                function.inferred_type = function.rettype
+            self.resolve_2types(node, function, self.expected, accept_unknown=True)
+            if node.type == STATS:
+                self.invalid(node.tok, node.type)
+            if len(node.args) != len(function.params):
+                self.unresolved(node.tok)
+                continue
+            for position, (arg, param) in enumerate(zip(node.args, function.params)):
+                symbol = param.symbol
+                formal = symbol.type
+                self.expected = formal
+                self.visit(arg)
+                actual = arg.type
+                if actual in (LONG, STRING) and formal is None:
+                    symbol.type = formal = actual
+                    self.resolved(arg.tok, actual, symbol, position)
+                if actual == STATS:
+                    self.invalid(arg.tok, actual)
+                if formal == STATS:
+                    self.invalid(param.tok, formal)
+                if actual is not None and formal is not None and formal != actual:
+                    self.mismatch_decl(arg.tok, actual, symbol, position)
+                if actual is None:
+                    self.unresolved(arg.tok)
 
-    def expr_LogicalExpr(self, node, expected):
-        self.expr(node.left, LONG)
-        self.expr(node.right, LONG)
-        return LONG
+    def visit_BinaryExpr(self, node):
+        expected = self.expected
+        if expected in (STATS, STRING):
+            self.invalid(node.tok, expected)
+        self.expected = LONG
+        self.visit(node.left)
+        self.expected = LONG
+        self.visit(node.right)
+        if node.left.type is not None and node.right.type is not None \
+                and node.left.type != node.right.type:
+            self.mismatch_sides(node)
+        if node.type is None:
+            node.type = LONG
+            self.resolved(node.tok, LONG)
 
-    def expr_ConcatExpr(self, node, expected):
-        self.expr(node.left, STRING)
-        self.expr(node.right, STRING)
-        return STRING
+    visit_LogicalExpr = visit_BinaryExpr
 
-    def expr_ComparisonExpr(self, node, expected):
-        left = self.expr(node.left, getattr(node.right, "type", None))
-        right = self.expr(node.right, left)
-        if left is None and right is not None:
-            self.expr(node.left, right)
-        if STATS in (left, right):
-            self._report("type mismatch: expected long or string but found stats", node.tok)
-        return LONG
+    def visit_UnaryExpr(self, node):
+        expected = self.expected
+        if expected in (STATS, STRING):
+            self.invalid(node.tok, expected)
+        self.expected = LONG
+        self.visit(node.operand)
+        if node.type is None:
+            node.type = LONG
+            self.resolved(node.tok, LONG)
 
-    def expr_RegexMatch(self, node, expected):
-        self.expr(node.left, STRING)
-        return LONG
+    visit_PreCrement = visit_PostCrement = visit_UnaryExpr
 
-    def expr_UnaryExpr(self, node, expected):
-        self.expr(node.operand, LONG)
-        return LONG
+    def visit_ComparisonExpr(self, node):
+        expected = self.expected
+        if expected in (STATS, STRING):
+            self.invalid(node.tok, expected)
+        if not hasattr(node.right, "type"):
+            node.right.type = _literal_type(node.right) if isinstance(node.right, ast.Literal) \
+                else None
+        self.expected = node.right.type
+        self.visit(node.left)
+        self.expected = node.left.type
+        self.visit(node.right)
+        if node.left.type is not None and node.right.type is not None \
+                and node.left.type != node.right.type:
+            self.mismatch_sides(node)
+        if node.type is None:
+            node.type = LONG
+            self.resolved(node.tok, LONG)
 
-    def expr_PreCrement(self, node, expected):
-        self.expr(node.operand, LONG)
-        return LONG
+    def visit_RegexMatch(self, node):
+        expected = self.expected
+        if expected in (STATS, STRING):
+            self.invalid(node.tok, expected)
+        self.expected = STRING
+        self.visit(node.left)
+        if node.type is None:
+            node.type = LONG
+            self.resolved(node.tok, LONG)
 
-    expr_PostCrement = expr_PreCrement
+    def visit_ConcatExpr(self, node):
+        expected = self.expected
+        if expected is not None and expected != STRING:
+            self.invalid(node.tok, expected)
+        self.expected = STRING
+        self.visit(node.left)
+        self.expected = STRING
+        self.visit(node.right)
+        if node.type is None:
+            node.type = STRING
+            self.resolved(node.tok, STRING)
 
-    def expr_TernaryExpr(self, node, expected):
-        self.expr(node.cond, LONG)
-        true_type = self.expr(node.true_expr, expected or getattr(node.false_expr, "type", None))
-        false_type = self.expr(node.false_expr, expected or true_type)
-        if true_type is None and false_type is not None:
-            true_type = self.expr(node.true_expr, false_type)
-        return true_type or false_type
+    def visit_TernaryExpr(self, node):
+        sub = self.expected
+        self.expected = LONG
+        self.visit(node.cond)
+        if sub is None and node.type is not None:
+            sub = node.type
+        self.expected = sub
+        self.visit(node.true_expr)
+        self.expected = sub
+        self.visit(node.false_expr)
+        if sub is None and node.type is not None:
+            pass
+        elif sub is not None and node.type is None:
+            node.type = sub
+            self.resolved(node.tok, sub)
+        elif sub is None and node.true_expr.type is not None:
+            node.type = node.true_expr.type
+            self.resolved(node.tok, node.type)
+        elif sub is None and node.false_expr.type is not None:
+            node.type = node.false_expr.type
+            self.resolved(node.tok, node.type)
+        elif node.type != sub:
+            self.mismatch(node.tok, sub, node.type)
 
-    def expr_AssignmentExpr(self, node, expected):
+    def visit_AssignmentExpr(self, node):
+        expected = self.expected
+        if expected == STATS:
+            self.invalid(node.tok, expected)
         op = node.op
+        left, right = node.left, node.right
+        for side in (left, right):
+            if not hasattr(side, "type"):
+                side.type = _literal_type(side) if isinstance(side, ast.Literal) else None
         if op == "<<<":
-            self._stats_target(node.left)
-            self.expr(node.right, LONG)
-            return None
-        if op == ".=":
-            self.expr(node.left, STRING)
-            self.expr(node.right, STRING)
-            return STRING
-        if op in _LONG_ASSIGN:
-            self.expr(node.left, LONG)
-            self.expr(node.right, LONG)
-            return LONG
-        left = self.expr(node.left, getattr(node.right, "type", None) or expected,
-                         value_needed=False)
-        right = self.expr(node.right, left)
-        if left is None and right is not None:
-            left = self.expr(node.left, right)
-        if left == STATS or right == STATS:
-            self._report("type mismatch: statistics cannot be assigned", node.tok)
-        return left or right
+            if expected == STRING:
+                self.invalid(node.tok, expected)
+            self.expected = STATS
+            self.visit(left)
+            self.expected = LONG
+            self.visit(right)
+            if node.type in (None, STATS):
+                node.type = LONG
+                self.resolved(node.tok, LONG)
+        elif left.type == STATS:
+            self.invalid(left.tok, left.type)
+        elif right.type == STATS:
+            self.invalid(right.tok, right.type)
+        elif op in _NUMERIC_ASSIGN:
+            self.visit_BinaryExpr(node)
+        elif op == ".=":
+            if expected in (LONG, STATS):
+                self.invalid(node.tok, expected)
+            self.expected = STRING
+            self.visit(left)
+            self.expected = STRING
+            self.visit(right)
+            if node.type is None:
+                node.type = STRING
+                self.resolved(node.tok, STRING)
+        elif op == "=":
+            sub = expected
+            if sub is None and node.type is not None:
+                sub = node.type
+            self.expected = sub if sub is not None else right.type
+            self.visit(left)
+            self.expected = sub if sub is not None else left.type
+            self.visit(right)
+            if sub is not None and node.type is None:
+                node.type = sub
+                self.resolved(node.tok, sub)
+            if sub is None and left.type is not None:
+                node.type = left.type
+                self.resolved(node.tok, node.type)
+            if left.type is not None and right.type is not None and left.type != right.type:
+                self.mismatch_sides(node)
 
-    def _stats_target(self, target):
-        if isinstance(target, ast.Symbol):
-            symbol = target.referent
-            if symbol.scope != "global":
-                self._report("stat locals not supported, missing global declaration?",
-                             target.tok)
-                return
-            self._unify_arity(symbol, 0, target.tok)
-            self.expr(target, STATS, value_needed=False)
-        elif isinstance(target, ast.ArrayIndex):
-            self.expr(target, STATS, value_needed=False)
-        else:
-            self._report("aggregation target must be a global variable or array element",
-                         target.tok)
+    def visit_StatOp(self, node):
+        self.expected = STATS
+        self.visit(node.operand)
+        for param in node.params:
+            self.expected = LONG
+            self.visit(param)
+        if node.type is None:
+            node.type = LONG
+            self.resolved(node.tok, LONG)
+        elif node.type != LONG:
+            self.mismatch(node.tok, LONG, node.type)
 
-    def expr_FunctionCall(self, node, expected):
-        function = getattr(node, "referent", None)
-        if function is None:
-            return None
-        for param, arg in zip(function.params, node.args):
-            symbol = param.symbol
-            found = self.expr(arg, symbol.type)
-            if found == STATS:
-                self._report("function arguments cannot be statistics", arg.tok)
-            elif found is not None and symbol.type is None:
-                symbol.type = found
-                symbol.type_tok = arg.tok
-                self.changed = True
-        if not hasattr(function, "inferred_type"):
-            function.inferred_type = function.rettype
-            function.type_tok = function.tok
-        if function.inferred_type is None and expected is not None and function.embedded:
-            function.inferred_type = expected
-            function.type_tok = node.tok
-            self.changed = True
-        return function.inferred_type
+    def visit_HistogramOp(self, node):
+        self.expected = STATS
+        self.visit(node.operand)
+        for param in node.params:
+            self.expected = LONG
+            self.visit(param)
 
-    def expr_PrintFormat(self, node, expected):
-        if node.format is not None:
-            self._printf_args(node)
+    def visit_PrintFormat(self, node):
+        unresolved_args = 0
+        if len(node.args) == 1 and isinstance(node.args[0], ast.HistogramOp) \
+                and node.format is None:
+            self.visit(node.args[0])
+        elif node.format is not None:
+            self._formatted(node)
         else:
             for arg in node.args:
-                if isinstance(arg, ast.HistogramOp):
-                    self.expr(arg, None)
-                    continue
-                found = self.expr(arg, None)
-                if found == STATS:
-                    self._report("cannot print a statistic (use @count, @sum, @hist_log...)",
-                                 arg.tok)
-        if not node.args and node.format is None and not node.name.endswith("ln"):
-            self._report("print requires at least one argument", node.tok)
-        return STRING if node.name in _STRING_RESULT_PRINTS else None
+                self.expected = None
+                self.visit(arg)
+                if arg.type is None:
+                    self.unresolved(arg.tok)
+                    unresolved_args += 1
+        if unresolved_args == 0:
+            if node.type is None:
+                node.type = STRING if node.name.startswith("s") else LONG
+                self.resolved(node.tok, node.type)
+        else:
+            node.type = None
+            self.unresolved(node.tok)
 
-    def _printf_args(self, node):
-        try:
-            directives = printf_format.parse(node.format)
-        except printf_format.FormatError as exc:
-            self._report("invalid format string: %s" % exc, node.tok)
-            return
-        node.directives = directives
+    def _formatted(self, node):
+        directives = getattr(node, "directives", None)
+        if directives is None:
+            try:
+                directives = printf_format.parse(node.format)
+            except printf_format.FormatError:
+                raise TypesAbort(SemanticError(
+                    "Unspecified conversion in print operator format string", node.tok)) \
+                    from None
+            node.directives = directives
         wanted = printf_format.argument_types(directives)
         if len(wanted) != len(node.args):
-            self._report("Wrong number of args to formatted print operator", node.tok)
-            for arg in node.args:
-                self.expr(arg, None)
-            return
+            raise TypesAbort(SemanticError("Wrong number of args to formatted print operator",
+                                           node.tok))
         for arg, kind in zip(node.args, wanted):
-            self.expr(arg, kind)
+            self.check_arg_type(kind, arg)
 
-    def expr_StatOp(self, node, expected):
-        self._stats_operand(node.operand)
-        for param in node.params:
-            self.expr(param, LONG)
-        return LONG
+    def visit_DerefOp(self, node):
+        expected = self.expected
+        if expected in (STATS, STRING):
+            self.invalid(node.tok, expected)
+        self.expected = LONG
+        self.visit(node.size)
+        self.expected = LONG
+        self.visit(node.address)
+        if node.type is None:
+            node.type = LONG
+            self.resolved(node.tok, LONG)
 
-    def _stats_operand(self, operand):
-        if isinstance(operand, (ast.Symbol, ast.ArrayIndex)):
-            base = operand if isinstance(operand, ast.Symbol) else operand.base
-            symbol = getattr(base, "referent", None)
-            if isinstance(symbol, VarSymbol) and symbol.scope != "global":
-                self._report("stat locals not supported, missing global declaration?",
-                             base.tok)
-                return
-            self.expr(operand, STATS, value_needed=False)
-        else:
-            self._report("aggregate operator requires a statistic variable", operand.tok)
-
-    def expr_HistogramOp(self, node, expected):
-        self._stats_operand(node.operand)
-        for param in node.params:
-            self.expr(param, LONG)
-        return None
-
-    def expr_TargetSymbol(self, node, expected):
-        if getattr(node, "procfs_value", False):
-            return STRING
-        return None
-
-    def expr_DefinedOp(self, node, expected):
-        return LONG
-
-    def expr_EmbeddedExpr(self, node, expected):
-        return STRING if "/* string */" in node.code else LONG
-
-    def expr_Wildcard(self, node, expected):
-        self._report("wildcard not allowed here", node.tok)
-        return None
-
-    def _unsupported(self, node, expected):
-        return None
-
-    expr_TargetVars = expr_CastOp = expr_AtVar = expr_AutoCast = _unsupported
-    expr_EntryOp = expr_PerfOp = expr_ProbewriteOp = _unsupported
-
-    def expr_DerefOp(self, node, expected):
-        self.expr(node.size, LONG)
-        self.expr(node.address, LONG)
-        return LONG
-
-    def expr_RegisterOp(self, node, expected):
-        self.expr(node.register, LONG)
-        return LONG
+    def visit_RegisterOp(self, node):
+        expected = self.expected
+        if expected in (STATS, STRING):
+            self.invalid(node.tok, expected)
+        self.expected = LONG
+        self.visit(node.register)
+        if node.type is None:
+            node.type = LONG
+            self.resolved(node.tok, LONG)
 
 
 def _literal_type(node):
     return STRING if isinstance(node.value, str) else LONG
 
 
-def _is_void_ok(node):
-    """Expressions that need no value when used as statements."""
-    return isinstance(node, (ast.PrintFormat, ast.FunctionCall, ast.HistogramOp)) or (
-        isinstance(node, ast.AssignmentExpr) and node.op == "<<<")
+class _Element:
+    """The `array[indexes]` of an `in` test, which stap types like an
+    element access."""
+
+    def __init__(self, node):
+        self.node = node
+        self.tok = node.array.tok
+        self.type = getattr(node, "element_type", None)
 
 
 def infer(elab):
-    TypeInference(elab).run()
+    resolution = TypeResolution(elab)
+    try:
+        resolution.run()
+    except TypesAbort as abort:
+        elab.report(abort.error)
+    for function in elab.program.used_functions():
+        if not hasattr(function, "inferred_type"):
+            function.inferred_type = function.rettype

@@ -89,7 +89,17 @@ class KprobeStatement(ProbeFamily):
             raise StapError("absolute statement probe in unprivileged script; need stap -g",
                             point.tok, kind="semantic error")
         address = args["statement"] & ((1 << 64) - 1)
-        return [(point, {"address": address, "comment": "address = %#x" % address})]
+        components = []
+        for component in point.components:
+            if component.functor == "statement":
+                arg = ast.Literal(args["statement"], tok=component.arg.tok)
+                arg.display = "%#x" % address          # stap shows it in hex
+                component = ast.Component("statement", arg, component.from_glob,
+                                          tok=component.tok)
+            components.append(component)
+        concrete = ast.ProbePoint(components, point.optional, point.sufficient,
+                                  point.condition, tok=point.tok)
+        return [(concrete, {"address": address, "comment": "name = "})]
 
 
 FAMILIES = [KprobeFunction(), KprobeStatement()]

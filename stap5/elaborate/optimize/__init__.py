@@ -1,0 +1,53 @@
+"""stap's pass-2 optimizations, in stap's order.
+
+optimize1 runs before type inference and repeats until nothing changes:
+unused functions and variables, dead assignments, dead statements, void
+statements simplified, constant folding, code after `next`/`return`.  Only
+the first round prints warnings (one elision exposes the next, which stap
+does not report).  With -u only constant folding runs (it also settles
+`@defined`).  optimize2 runs after type inference: overloads that cannot
+run, duplicate functions.
+"""
+
+from stap5.elaborate.optimize import const_fold, dead_code, functions, void_reduce
+
+MAX_ROUNDS = 100
+
+
+def optimize1(elab):
+    session = elab.session
+    saved = elab.warnings_off
+    try:
+        for round_number in range(MAX_ROUNDS):
+            if session.verbosity(2) > 2:
+                elab.warnings_off = False
+            elif round_number > 0:
+                elab.warnings_off = True
+            changed = False
+            if not session.unoptimized:
+                changed |= dead_code.remove_unused_functions(elab)
+                changed |= dead_code.remove_unused_variables(elab, round_number == 0)
+                changed |= dead_code.remove_dead_assignments(elab)
+                changed |= dead_code.remove_dead_statements(elab)
+                changed |= void_reduce.reduce_void_statements(elab)
+            folder = const_fold.fold(elab.program)
+            changed |= folder.changed
+            _report_mismatches(elab, folder)
+            if not session.unoptimized:
+                changed |= dead_code.remove_unreachable(elab)
+            if not changed:
+                break
+    finally:
+        elab.warnings_off = saved
+
+
+def _report_mismatches(elab, folder):
+    for node in folder.mismatches:
+        template = "type mismatch: left and right sides don't agree (%s vs %s)"
+        elab.error(template % (node.left.type, node.right.type), node.tok, similar=template)
+
+
+def optimize2(elab):
+    if not elab.session.unoptimized:
+        functions.remove_dead_overloads(elab)
+        functions.merge_duplicate_functions(elab)
