@@ -94,18 +94,9 @@ def _run_passes(session):
             out.write(dump_file(stap_file) + "\n")
         out.flush()
         return 0
-    timer = PassTimer()
     elab = _pass2(session, result)
     if elab is None:
         return 1
-    if session.verbosity(2):
-        program = elab.program
-        sys.stderr.write("Pass 2: analyzed script: %d probe%s, %d function%s, %d embed%s, "
-                         "%d global%s %s\n" % (
-                             *_plural(len(program.probes)),
-                             *_plural(sum(len(v) for v in program.functions.values())),
-                             *_plural(len(program.embeds)), *_plural(len(program.globals)),
-                             timer.report()))
     if session.last_pass == 2:
         from stap5.elaborate.dump import dump
         sys.stdout.write(dump(elab.program, session.verbosity(2) > 0))
@@ -253,42 +244,25 @@ def _plural(count):
     return count, "" if count == 1 else "s"
 
 
-def print_messages(messages, verbose):
-    """Print warnings/errors; like stap, repeat a similar message only with -v."""
-    seen = set()
-    suppressed = {"error": 0, "warning": 0}
-    for message in messages:
-        key = message.key()
-        if key in seen and not verbose:
-            suppressed[key[0]] += 1
-            continue
-        seen.add(key)
-        sys.stderr.write(message.render() + ("\n" if key[0] == "error" else ""))
-    return suppressed
-
-
 def _pass2(session, result):
+    """Elaborate; print pass 2's messages and -v line.  The Elaborator, or
+    None if the pass failed."""
     from stap5.elaborate import elaborate
+    from stap5.elaborate.report import MessagePrinter
+    timer = PassTimer()
     elab = elaborate(session, result)
-    verbose = session.verbosity(2) > 0
-    suppressed = print_messages(elab.warnings, verbose)
-    if session.warnings_as_errors and elab.warnings and not elab.errors:
-        from stap5.elaborate.errors import SemanticError
-        elab.errors.append(SemanticError("warnings treated as errors (-W)"))
-    if elab.errors:
-        more = print_messages(elab.errors, verbose)
+    printer = MessagePrinter(session.verbosity(2) > 0)
+    printer.print_all(elab.messages)
+    failed = bool(elab.errors) or (session.warnings_as_errors and bool(elab.warnings))
+    if session.verbosity(2):
+        program = elab.program
+        sys.stderr.write("Pass 2: analyzed script: %d probe%s, %d function%s, %d embed%s, "
+                         "%d global%s %s\n" % (
+                             *_plural(len(program.probes)),
+                             *_plural(sum(len(v) for v in program.functions.values())),
+                             *_plural(len(program.embeds)), *_plural(len(program.globals)),
+                             timer.report()))
+    if failed:
         sys.stderr.write("Pass 2: analysis failed.  [man error::pass2]\n")
-        if more["error"]:
-            sys.stderr.write("Number of similar error messages suppressed: %d.\n"
-                             % more["error"])
-        if suppressed["warning"]:
-            sys.stderr.write("Number of similar warning messages suppressed: %d.\n"
-                             % suppressed["warning"])
-        if more["error"] or suppressed["warning"]:
-            sys.stderr.write("Rerun with -v to see them.\n")
-        return None
-    if suppressed["warning"]:
-        sys.stderr.write("Number of similar warning messages suppressed: %d.\n"
-                         % suppressed["warning"])
-        sys.stderr.write("Rerun with -v to see them.\n")
-    return elab
+    printer.summary()
+    return None if failed else elab
