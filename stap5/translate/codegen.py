@@ -157,12 +157,12 @@ class CodeGen:
         catch_label = "catch_%d" % uid
         end_label = "try_end_%d" % uid
         self.error_labels.append(catch_label)
-        try_body = self.stmt_Block(node.try_block)
+        try_body = self._sub_block(node.try_block)
         self.error_labels.pop()
         store = ""
         if node.catch_var is not None:
             store = self.variable(node.catch_var.referent)
-        catch_body = self.stmt_Block(node.catch_block)
+        catch_body = self._sub_block(node.catch_block)
         return self.s.try_catch(try_body, catch_label, end_label, store, catch_body)
 
     def stmt_DeleteStatement(self, node):
