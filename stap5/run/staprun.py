@@ -9,19 +9,14 @@ command exiting, -T) runs its end probes, prints the summary and unloads it.
 The exit status is 0, or 1 after errors.
 """
 
+import argparse
 import signal
 import sys
 
-# Catch Ctrl-C & co. from the very start: a signal that arrives while we get
-# going must end the session cleanly, not kill us with a module loaded.
-_early_signals = []
-for _sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-    signal.signal(_sig, lambda signum, frame: _early_signals.append(signum))
+import stap5
+from stap5.run.session import Options, Session
 
-import argparse  # noqa: E402
-
-import stap5  # noqa: E402
-from stap5.run.session import Options, Session  # noqa: E402
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 USAGE = "staprun5 [-v] [-w] [-V] [-h] [-c CMD | -x PID] [-o FILE] [-T SECS] [-b MB] MODULE [NAME=VALUE ...]"
 
@@ -60,6 +55,19 @@ def build_parser():
 
 
 def main(argv=None):
+    # Catch Ctrl-C & co. from the very start: a signal that arrives while we
+    # get going must end the session cleanly, not kill us with a module loaded.
+    early = []
+    previous = {sig: signal.signal(sig, lambda signum, frame: early.append(signum))
+                for sig in STOP_SIGNALS}
+    try:
+        return _main(argv, early)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _main(argv, early_signals):
     parser = build_parser()
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     if args.help:
@@ -90,7 +98,7 @@ def main(argv=None):
                    target_pid=args.target_pid, timeout=args.timeout,
                    bufsize_mb=args.bufsize, verbose=args.verbose,
                    suppress_warnings=args.suppress_warnings)
-    return Session(opts, early_signals=_early_signals).run()
+    return Session(opts, early_signals=early_signals).run()
 
 
 if __name__ == "__main__":

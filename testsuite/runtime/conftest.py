@@ -6,93 +6,9 @@ built once per session with kbuild against the 6.1 headers, and run by
 staprun5 in the shared guest (the `guest` fixture of testsuite/conftest.py).
 """
 
-import os
-import shutil
-import subprocess
-import sys
-from dataclasses import dataclass
-from pathlib import Path
-
 import pytest
 
-PROJECT = Path(__file__).resolve().parents[2]
-RUNTIME = PROJECT / "runtime"
-AS_GENERATED = Path(__file__).resolve().parent / "as_generated"
-
-
-def build_module(source, name, workdir, kdir, extra_cflags=""):
-    """Build `source` (a generated-style C file) as NAME.ko in workdir, the
-    way pass 4 does: the runtime and the feature header on the include path."""
-    from stap5.build.features import feature_header
-    header = feature_header(kdir)
-    workdir = Path(workdir)
-    workdir.mkdir(parents=True, exist_ok=True)
-    shutil.copy(source, workdir / f"{name}.c")
-    (workdir / "Kbuild").write_text(
-        f"obj-m := {name}.o\n"
-        f"ccflags-y := -I{RUNTIME} -I{header.parent} {extra_cflags}\n")
-    proc = subprocess.run(["make", "-C", str(kdir), f"M={workdir}", f"-j{os.cpu_count() or 2}",
-                           "modules"], capture_output=True, text=True, timeout=600)
-    ko = workdir / f"{name}.ko"
-    if proc.returncode != 0 or not ko.exists():
-        raise AssertionError(f"building {source} failed:\n{proc.stdout}\n{proc.stderr}")
-    warnings = [line for line in proc.stderr.splitlines() if "warning:" in line]
-    return ko, warnings
-
-
-@dataclass
-class Run:
-    rc: int
-    stdout: bytes
-    stderr: str
-    loaded_after: list       # stap5 modules still in /proc/modules afterwards
-
-    @property
-    def out(self):
-        return self.stdout.decode(errors="replace")
-
-
-class Staprun:
-    """Runs staprun5 in the guest and checks what is left loaded."""
-
-    def __init__(self, guest):
-        self.guest = guest
-
-    def argv(self, module, *args, options=()):
-        return [sys.executable, "-m", "stap5.run.staprun", *options, str(module), *args]
-
-    def run(self, module, *args, options=(), timeout=120):
-        r = self.guest.run(self.argv(module, *args, options=options), timeout=timeout,
-                           cwd=str(PROJECT))
-        return Run(r.rc, r.stdout, r.stderr.decode(errors="replace"), self.loaded())
-
-    def start(self, module, *args, options=()):
-        return self.guest.start(self.argv(module, *args, options=options), cwd=str(PROJECT))
-
-    def start_running(self, module, *args, options=(), timeout=60):
-        """Start staprun5 (-v) and return (process, stderr lines) once its probes
-        are in place."""
-        import threading
-        import time
-        lines = []
-        started = threading.Event()
-
-        def on_stderr(data):
-            lines.append(data.decode(errors="replace"))
-            if "staprun5: probes started" in "".join(lines):
-                started.set()
-        proc = self.guest.start(self.argv(module, *args, options=["-v", *options]),
-                                cwd=str(PROJECT), stderr=on_stderr)
-        if not started.wait(timeout):
-            proc.send_signal(15)
-            raise AssertionError("staprun5 did not start: " + "".join(lines))
-        time.sleep(0.5)
-        return proc, lines
-
-    def loaded(self):
-        r = self.guest.run(["cat", "/proc/modules"], timeout=30)
-        return [line.split()[0] for line in r.stdout.decode().splitlines()
-                if line.startswith("stap5_")]
+from runtime_helpers import AS_GENERATED, Staprun, build_module
 
 
 @pytest.fixture(scope="session")
@@ -120,3 +36,17 @@ def probes_module(kernel_build_dir, module_dir):
 @pytest.fixture(scope="session")
 def staprun(guest):
     return Staprun(guest)
+
+
+@pytest.fixture(scope="module")
+def smp_staprun(vm_assets):
+    """staprun5 in a guest of its own with 2 CPUs (per-CPU buffers merged)."""
+    from stap5.vm import Guest, GuestUnavailable
+    try:
+        guest = Guest.boot(cpus=2, fetch=False)
+    except GuestUnavailable as e:
+        pytest.skip(str(e))
+    try:
+        yield Staprun(guest)
+    finally:
+        guest.close()

@@ -49,6 +49,13 @@ def test_scenario_prints_what_48_prints(staprun, script_module, mode, what):
     check_same_as_48(staprun.run(script_module, f"mode={mode}"), mode)
 
 
+def test_more_output_than_a_print_buffer(staprun, script_module):
+    run = staprun.run(script_module, "mode=17")
+    want = "".join("%05d abcdefghijklmnopqrstuvwxyz\n" % i for i in range(1500)) + "end\n"
+    assert run.out == want       # 49 kB from one probe: several flushes, in order
+    assert run.rc == 0 and run.stderr == "" and run.loaded_after == []
+
+
 def test_sigint_runs_the_end_probes(staprun, script_module):
     proc, stderr = staprun.start_running(script_module, "mode=10")
     proc.send_signal(signal.SIGINT)

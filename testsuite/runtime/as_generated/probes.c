@@ -18,8 +18,8 @@ static struct stp_globals {
 	stp_rwlock_t readers_lock;
 	int64_t returns, missing, statements, in_module;
 	stp_rwlock_t returns_lock, missing_lock, statements_lock, in_module_lock;
-	int64_t jticks, profiles, hrticks;
-	stp_rwlock_t jticks_lock, profiles_lock, hrticks_lock;
+	int64_t jticks, profiles, hrticks, lines;
+	stp_rwlock_t jticks_lock, profiles_lock, hrticks_lock, lines_lock;
 } stp_global;
 
 #define G (&stp_global)
@@ -68,7 +68,7 @@ static void function_procfs_value_set(struct context *c)
 {
 	typeof(CALLEE(c)->procfs_value) *THIS = &CALLEE(c)->procfs_value;
 
-	STP_FUNCTION_ENTER("identifier '$value' at probes.stp:19:54");
+	STP_FUNCTION_ENTER("identifier '$value' at probes.stp:22:54");
 	stp_procfs_value_set(c, THIS->value, false);
 	STP_FUNCTION_LEAVE();
 }
@@ -133,6 +133,14 @@ static void probe_profile(struct context *c)
 		function_exit(c);
 		STP_CHECK(out);
 	}
+	if (G->mode == 6) {
+		G->lines++;
+		PRINTF("line %d cpu %d\n", N(G->lines), N(stp_cpu()));
+		if (G->lines == 400) {
+			function_exit(c);
+			STP_CHECK(out);
+		}
+	}
 out:
 	;
 }
@@ -186,12 +194,12 @@ static const struct stp_probe_lock locks_missing[] = { W(missing) };
 static const struct stp_probe_lock locks_statement[] = { R(mode), W(statements) };
 static const struct stp_probe_lock locks_in_module[] = { R(mode), W(in_module) };
 static const struct stp_probe_lock locks_jiffies[] = { R(mode), W(jticks) };
-static const struct stp_probe_lock locks_profile[] = { R(mode), W(profiles) };
+static const struct stp_probe_lock locks_profile[] = { R(mode), W(profiles), W(lines) };
 static const struct stp_probe_lock locks_hrtimer[] = { R(mode), W(hrticks) };
 static const struct stp_probe_lock locks_mode[] = { R(mode) };
 static const struct stp_probe_lock locks_end[] = {
 	R(mode), R(reads), R(readers), R(returns), R(missing), R(statements),
-	R(in_module), R(jticks), R(profiles), R(hrticks),
+	R(in_module), R(jticks), R(profiles), R(hrticks), R(lines),
 };
 #undef R
 #undef W
@@ -219,16 +227,17 @@ static struct stp_probe stp_probes[] = {
 	  .pp = "timer.jiffies(2).randomize(1)", .location = "probes.stp:15:1",
 	  LOCKS(locks_jiffies), .u.jiffies = { .interval = 2, .randomize = 1 } },
 	{ .kind = STP_PROBE_PROFILE, .handler = probe_profile,
-	  .pp = "timer.profile", .location = "probes.stp:16:1", LOCKS(locks_profile) },
+	  .pp = "perf.type(1).config(0).sample(1000000)", .location = "probes.stp:16:1",
+	  LOCKS(locks_profile) },
 	{ .kind = STP_PROBE_HRTIMER, .handler = probe_hrtimer,
-	  .pp = "timer.us(500).randomize(100)", .location = "probes.stp:17:1",
+	  .pp = "timer.us(500).randomize(100)", .location = "probes.stp:20:1",
 	  LOCKS(locks_hrtimer),
 	  .u.hrtimer = { .interval = 500 * NSEC_PER_USEC, .randomize = 100 * NSEC_PER_USEC } },
 	{ .kind = STP_PROBE_PROCFS_READ, .handler = probe_procfs_big,
-	  .pp = "procfs(\"big\").read.maxsize(8)", .location = "probes.stp:19:1",
+	  .pp = "procfs(\"big\").read.maxsize(8)", .location = "probes.stp:22:1",
 	  LOCKS(locks_mode), .u.procfs = { .path = "big", .maxsize = 8 } },
 	{ .kind = STP_PROBE_END, .handler = probe_end, .pp = "end",
-	  .location = "probes.stp:21:1", LOCKS(locks_end) },
+	  .location = "probes.stp:24:1", LOCKS(locks_end) },
 };
 
 static void stp_globals_free(void)
@@ -248,6 +257,7 @@ static int stp_globals_init(void)
 	rwlock_init(&G->jticks_lock);
 	rwlock_init(&G->profiles_lock);
 	rwlock_init(&G->hrticks_lock);
+	rwlock_init(&G->lines_lock);
 	G->readers = stp_map_new("s", 'i', MAXMAPENTRIES, false, NULL);
 	if (!G->readers)
 		return -ENOMEM;

@@ -67,6 +67,7 @@ union stp_function_frames {
 		 struct stp_map_node *it; struct stp_map *agg; } maps;
 	struct { int64_t i, k; struct stp_map_node *it; struct stp_map *agg; } aggregates;
 	struct { string_t a, b, c, d; } strings;
+	struct { int64_t i; } lots;
 	/* tapset functions */
 	struct { string_t s; int64_t __retvalue; } strlen_;
 	struct { string_t str; int64_t start, length; char *__retvalue; } substr;
@@ -790,11 +791,33 @@ out:
 	;
 }
 
-/* probe begin(1) { if (mode == 1) println("begin(1)") } */
+/* function lots() { for (i = 0; i < 1500; i++) printf("%05d %s\n", i, "abc...") } */
+static void function_lots(struct context *c)
+{
+	typeof(CALLEE(c)->lots) *l = &CALLEE(c)->lots;
+
+	STP_FUNCTION_ENTER("identifier 'lots' at script.stp:130:10");
+	for (l->i = 0; l->i < 1500; l->i++) {
+		STP_ACTIONS(2, "identifier 'printf' at script.stp:131:28", out);
+		PRINTF("%05d %s\n", N(l->i), S("abcdefghijklmnopqrstuvwxyz"));
+	}
+out:
+	STP_FUNCTION_LEAVE();
+}
+
+/* probe begin(1) { if (mode == 1) println("begin(1)"); if (mode == 17) { lots(); exit() } } */
 static void probe_begin_p1(struct context *c)
 {
 	if (G->mode == 1)
 		PRINTF("%s\n", S("begin(1)"));
+	if (G->mode == 17) {
+		function_lots(c);
+		STP_CHECK(out);
+		function_exit(c);
+		STP_CHECK(out);
+	}
+out:
+	;
 }
 
 /* probe timer.ms(20) { ... } (script.stp:110) */
