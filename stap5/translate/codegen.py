@@ -122,7 +122,8 @@ class CodeGen:
         self.loop_depth += 1
         body = self._sub_block(node.body)
         self.loop_depth -= 1
-        return self.s.loop(init, cond, incr, body, self.near(node.tok), self.err)
+        return self.s.loop(init, cond, incr, body, self.near(node.tok), self.err,
+                           _is_empty(node.body))
 
     def stmt_BreakStatement(self, node):
         if not self.loop_depth:
@@ -253,7 +254,7 @@ class CodeGen:
         body = self._sub_block(node.body)
         self.loop_depth -= 1
         return self.s.foreach(map_expr, column, direction, limit, assignments, filters, body,
-                              self.near(node.tok), self.err, uid)
+                              self.near(node.tok), self.err, uid, _is_empty(node.body))
 
     def _sort(self, node):
         """(column, direction) in the runtime's terms, (0, 0) when unsorted."""
@@ -606,6 +607,11 @@ class CodeGen:
     def expr_Wildcard(self, node):
         raise TranslationError("wildcard '*' is only allowed in delete, foreach and in",
                                node.tok)
+
+
+def _is_empty(body):
+    return isinstance(body, ast.NullStatement) or (
+        isinstance(body, ast.Block) and not body.statements)
 
 
 def first_token(node):

@@ -7,7 +7,8 @@ its run needs:
 
     # stap5-test: stap-options -DMAXACTION=500      (passes 1-4)
     # stap5-test: staprun-options -c "CMD"          (pass 5; __MODULE__ is the module name)
-    # stap5-test: interrupt-after 3                 (send SIGINT after 3 s, like Ctrl-C)
+    # stap5-test: interrupt-after 1                 (SIGINT, like Ctrl-C, 1 s after the
+                                                      first output: the guest is slow to start)
     # stap5-test: output-file                       (-o FILE; compared with NAME.file)
     # stap5-test: exit 1                            (expected exit status, default 0)
 
@@ -123,6 +124,10 @@ def test_script(case, modules, guest):
     try:
         if case.interrupt_after is not None:
             process = guest.start(argv, capture=True)
+            deadline = time.monotonic() + 120
+            while not process.result().stdout and process.poll() is None \
+                    and time.monotonic() < deadline:
+                time.sleep(0.2)
             time.sleep(case.interrupt_after)
             process.send_signal(signal.SIGINT)
             result = process.wait(timeout=120)
