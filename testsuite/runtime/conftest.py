@@ -34,6 +34,17 @@ def probes_module(kernel_build_dir, module_dir):
 
 
 @pytest.fixture(scope="session")
+def contended_probes_module(kernel_build_dir, module_dir):
+    """probes.c where a lock not free at once means a skipped probe, and six
+    skipped probes end the session."""
+    ko, warnings = build_module(AS_GENERATED / "probes.c", "stap5_rt_contended",
+                                module_dir / "contended", kernel_build_dir,
+                                extra_cflags="-DMAXTRYLOCK=0 -DMAXSKIPPED=5")
+    assert warnings == []
+    return ko
+
+
+@pytest.fixture(scope="session")
 def staprun(guest):
     return Staprun(guest)
 

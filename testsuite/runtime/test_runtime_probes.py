@@ -63,7 +63,7 @@ def test_procfs_value_larger_than_maxsize(staprun, probes_module, stmt):
     assert run.out == "0123456"
     assert run.stderr.endswith(
         "ERROR: buffer size exceeded, consider .maxsize(11). near identifier '$value' "
-        "at probes.stp:22:54\nWARNING: Number of errors: 1, skipped probes: 0\n")
+        "at probes.stp:23:54\nWARNING: Number of errors: 1, skipped probes: 0\n")
     assert run.rc == 1
     assert run.loaded_after == []
 
@@ -97,3 +97,20 @@ def test_output_of_all_cpus_arrives_whole_and_in_order(smp_staprun, probes_modul
     assert {m.group(2) for m in parsed} == {"0", "1"}
     assert sum(1 for a, b in zip(numbers, numbers[1:]) if b < a) <= len(numbers) // 10
     assert run.rc == 0 and run.loaded_after == []
+
+
+def test_lock_contention_skips_probes_and_too_many_skips_end_it(smp_staprun,
+                                                               contended_probes_module):
+    addr = kallsyms_address(smp_staprun, "vfs_read")
+    run = smp_staprun.run(contended_probes_module, "mode=7", f"stmt_addr={addr:#x}",
+                          options=["-c", "sh -c 'yes > /dev/null & yes > /dev/null & "
+                                         "sleep 60; kill %1 %2'", "-T", "50"])
+    m = re.fullmatch(
+        r"ERROR: Skipped too many probes, check MAXSKIPPED or try again with stap -t "
+        r"for more details.\n(?:WARNING: .*\n)?WARNING: Number of errors: 0, skipped probes: (\d+)\n",
+        run.stderr.replace(MISSING, ""))
+    assert m, run.stderr
+    assert int(m.group(1)) > 5
+    assert run.out == ""        # the session ended in error: no end probe
+    assert run.rc == 1
+    assert run.loaded_after == []

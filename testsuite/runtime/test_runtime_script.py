@@ -56,9 +56,12 @@ def test_more_output_than_a_print_buffer(staprun, script_module):
     assert run.rc == 0 and run.stderr == "" and run.loaded_after == []
 
 
-def test_sigint_runs_the_end_probes(staprun, script_module):
+@pytest.mark.parametrize("signals", [[signal.SIGINT], [signal.SIGINT, signal.SIGINT],
+                                     [signal.SIGTERM]])
+def test_signals_run_the_end_probes(staprun, script_module, signals):
     proc, stderr = staprun.start_running(script_module, "mode=10")
-    proc.send_signal(signal.SIGINT)
+    for sig in signals:      # a second Ctrl-C must not spoil the ending
+        proc.send_signal(sig)
     r = proc.wait(60)
     assert r.stdout.decode() == EXPECTED["10"]["stdout"] == "ticks 1\n"
     assert [line for line in "".join(stderr).splitlines()
@@ -67,18 +70,8 @@ def test_sigint_runs_the_end_probes(staprun, script_module):
     assert staprun.loaded() == []
 
 
-def test_second_sigint_still_ends_cleanly(staprun, script_module):
-    proc, _ = staprun.start_running(script_module, "mode=10")
-    proc.send_signal(signal.SIGINT)
-    proc.send_signal(signal.SIGINT)
-    r = proc.wait(60)
-    assert r.stdout.decode() == "ticks 1\n"
-    assert r.rc == 0
-    assert staprun.loaded() == []
-
-
 def test_sigterm_during_startup_never_leaves_a_module(staprun, script_module):
-    for delay in (0.5, 2.0, 4.0):
+    for delay in (1.0, 3.0):
         proc = staprun.start(script_module, "mode=10")
         time.sleep(delay)
         proc.send_signal(signal.SIGTERM)
@@ -160,3 +153,9 @@ def test_a_bad_global_value_is_refused_at_load(staprun, script_module):
     assert run.rc == 1
     assert run.stderr == f"ERROR: Couldn't insert module '{script_module}': Invalid argument\n"
     assert run.loaded_after == []
+
+
+def test_target_pid_option_buffer_size_and_timeout(staprun, script_module):
+    run = staprun.run(script_module, "mode=7", options=["-x", "1", "-b", "1", "-T", "2"])
+    assert run.out == "target 1\nend target 1\n"
+    assert run.rc == 0 and run.stderr == "" and run.loaded_after == []

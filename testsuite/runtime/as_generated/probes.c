@@ -18,8 +18,8 @@ static struct stp_globals {
 	stp_rwlock_t readers_lock;
 	int64_t returns, missing, statements, in_module;
 	stp_rwlock_t returns_lock, missing_lock, statements_lock, in_module_lock;
-	int64_t jticks, profiles, hrticks, lines;
-	stp_rwlock_t jticks_lock, profiles_lock, hrticks_lock, lines_lock;
+	int64_t jticks, profiles, hrticks, lines, busy;
+	stp_rwlock_t jticks_lock, profiles_lock, hrticks_lock, lines_lock, busy_lock;
 } stp_global;
 
 #define G (&stp_global)
@@ -68,7 +68,7 @@ static void function_procfs_value_set(struct context *c)
 {
 	typeof(CALLEE(c)->procfs_value) *THIS = &CALLEE(c)->procfs_value;
 
-	STP_FUNCTION_ENTER("identifier '$value' at probes.stp:22:54");
+	STP_FUNCTION_ENTER("identifier '$value' at probes.stp:23:54");
 	stp_procfs_value_set(c, THIS->value, false);
 	STP_FUNCTION_LEAVE();
 }
@@ -141,6 +141,14 @@ static void probe_profile(struct context *c)
 			STP_CHECK(out);
 		}
 	}
+	if (G->mode == 7) {
+		int64_t i;
+
+		for (i = 0; i < 3000; i++) {
+			STP_ACTIONS(2, "identifier 'busy' at probes.stp:19:51", out);
+			G->busy++;
+		}
+	}
 out:
 	;
 }
@@ -194,7 +202,7 @@ static const struct stp_probe_lock locks_missing[] = { W(missing) };
 static const struct stp_probe_lock locks_statement[] = { R(mode), W(statements) };
 static const struct stp_probe_lock locks_in_module[] = { R(mode), W(in_module) };
 static const struct stp_probe_lock locks_jiffies[] = { R(mode), W(jticks) };
-static const struct stp_probe_lock locks_profile[] = { R(mode), W(profiles), W(lines) };
+static const struct stp_probe_lock locks_profile[] = { R(mode), W(profiles), W(lines), W(busy) };
 static const struct stp_probe_lock locks_hrtimer[] = { R(mode), W(hrticks) };
 static const struct stp_probe_lock locks_mode[] = { R(mode) };
 static const struct stp_probe_lock locks_end[] = {
@@ -230,14 +238,14 @@ static struct stp_probe stp_probes[] = {
 	  .pp = "perf.type(1).config(0).sample(1000000)", .location = "probes.stp:16:1",
 	  LOCKS(locks_profile) },
 	{ .kind = STP_PROBE_HRTIMER, .handler = probe_hrtimer,
-	  .pp = "timer.us(500).randomize(100)", .location = "probes.stp:20:1",
+	  .pp = "timer.us(500).randomize(100)", .location = "probes.stp:21:1",
 	  LOCKS(locks_hrtimer),
 	  .u.hrtimer = { .interval = 500 * NSEC_PER_USEC, .randomize = 100 * NSEC_PER_USEC } },
 	{ .kind = STP_PROBE_PROCFS_READ, .handler = probe_procfs_big,
-	  .pp = "procfs(\"big\").read.maxsize(8)", .location = "probes.stp:22:1",
+	  .pp = "procfs(\"big\").read.maxsize(8)", .location = "probes.stp:23:1",
 	  LOCKS(locks_mode), .u.procfs = { .path = "big", .maxsize = 8 } },
 	{ .kind = STP_PROBE_END, .handler = probe_end, .pp = "end",
-	  .location = "probes.stp:24:1", LOCKS(locks_end) },
+	  .location = "probes.stp:25:1", LOCKS(locks_end) },
 };
 
 static void stp_globals_free(void)
@@ -258,6 +266,7 @@ static int stp_globals_init(void)
 	rwlock_init(&G->profiles_lock);
 	rwlock_init(&G->hrticks_lock);
 	rwlock_init(&G->lines_lock);
+	rwlock_init(&G->busy_lock);
 	G->readers = stp_map_new("s", 'i', MAXMAPENTRIES, false, NULL);
 	if (!G->readers)
 		return -ENOMEM;
