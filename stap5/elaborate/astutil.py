@@ -66,3 +66,16 @@ def statements_start_at_first_token(body):
             tok = first_token(node.expr)
             if tok is not None:
                 node.tok = tok
+
+
+def component_token(component):
+    """The token stap shows for a probe point component: a wildcard
+    functor (`sys*`) is one identifier for it, while our lexer made it
+    several tokens."""
+    tok = component.tok
+    if tok is None or getattr(tok, "kind", None) != "identifier" or tok.text == component.functor:
+        return tok
+    import copy
+    glued = copy.copy(tok)
+    glued.text = component.functor
+    return glued

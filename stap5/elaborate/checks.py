@@ -7,6 +7,7 @@
 * a statistic may not be given two different histogram shapes.
 """
 
+from stap5.elaborate.errors import SemanticError
 from stap5.elaborate.program import STATS
 from stap5.parse import ast
 
@@ -109,6 +110,23 @@ def _all_nodes(program):
     for function in program.used_functions():
         if not function.embedded:
             yield from ast.walk(function.body)
+
+
+def check_entry_ops(elab):
+    """@entry(...) is only for the .return probes of families that can
+    save a value at entry."""
+    from stap5.elaborate.dump import ResolvedPrinter, probe_point_text
+    for probe in elab.program.probes:
+        if getattr(probe.family, "supports_entry", lambda probe: False)(probe):
+            continue
+        for node in ast.walk(probe.body):
+            if isinstance(node, ast.EntryOp):
+                inner = SemanticError("internal error: @entry is only valid in .return probes",
+                                      node.tok)
+                elab.error("while processing probe %s"
+                           % probe_point_text(probe, ResolvedPrinter(elab.program)),
+                           chain=inner, similar="while processing probe %s")
+                break
 
 
 def check(elab):

@@ -15,7 +15,7 @@ as stap does, wrapped in "while resolving probe point".
 """
 
 from stap5.diagnostics import StapError
-from stap5.elaborate.astutil import clone, conjunction
+from stap5.elaborate.astutil import clone, component_token, conjunction
 from stap5.elaborate.errors import SemanticError
 from stap5.elaborate.match_tree import MatchTree
 from stap5.elaborate.program import DerivedProbe
@@ -68,10 +68,13 @@ class Deriver:
         use = self.stack[-1]
         args = {component.functor: (None if component.arg is None else component.arg.value)
                 for component in point.components}
+        self.elab.deriving_tok = use.tok
         try:
             derived = family.derive(self.elab, point, args)
         except StapError as exc:
             raise SemanticError(exc.message, exc.tok) from None
+        finally:
+            self.elab.deriving_tok = None
         for concrete, params in derived:
             condition = point.condition
             if condition is not None and use.through_alias:
@@ -89,7 +92,7 @@ class Deriver:
         alias, stap_file = self.elab.alias_for(builder)
         if alias is None:
             raise SemanticError("no match")
-        if any(kind == "alias" and decl is alias for kind, decl in use.chain):
+        if _recursive(use):
             tok = point.components[0].tok
             from stap5.parse.printer import Printer
             raise RecursiveExpansion("recursive loop in alias expansion of %s at %s" % (
@@ -108,8 +111,13 @@ class Deriver:
                               point.components[0].tok, use.decl, True)
         before = len(self.results)
         self.derive_probes(expansion, point.optional, rethrow=bool(suffix))
-        if len(self.results) > before and stap_file is not None:
-            self.elab.alias_file_used(stap_file)
+        if len(self.results) > before:
+            if stap_file is not None:
+                self.elab.alias_file_used(stap_file)
+        elif not (point.optional or self.parent_optional) \
+                and self.elab.session.verbosity(2) > 0:
+            # (stap says so, only when verbose)
+            self.elab.error("resolution failed in alias expansion builder")
 
     # --- stap's derive_probes ------------------------------------------------------
 
@@ -138,11 +146,21 @@ class Deriver:
                     if rethrow:
                         raise
                     self.elab.report(SemanticError("while resolving probe point",
-                                                   point.components[0].tok, chain=error))
+                                                   component_token(point.components[0]),
+                                                   chain=error))
         finally:
             self.stack.pop()
             if undo_optional:
                 self.parent_optional = False
+
+
+def _recursive(use):
+    """stap's test: the alias that produced `use` already produced one of
+    the expansions `use` comes from."""
+    if not use.chain or use.chain[0][0] != "alias":
+        return False
+    alias = use.chain[0][1]
+    return any(kind == "alias" and decl is alias for kind, decl in use.chain[1:])
 
 
 def _location(tok):

@@ -86,12 +86,18 @@ def chain_text(chain, printer):
     return " <- ".join(parts)
 
 
-def probe_line(probe, printer):
+def probe_point_text(probe, printer):
+    """The derived probe's point as stap prints it (with its condition)."""
     point = probe.point
     text = printer.visit(ast.ProbePoint(point.components, point.optional, point.sufficient,
                                         None, tok=point.tok))
     if probe.condition is not None:
         text += " if (%s)" % printer.visit(probe.condition)
+    return text
+
+
+def probe_line(probe, printer):
+    text = probe_point_text(probe, printer)
     comment = probe.params.get("comment")
     if comment:
         text += " /*  %s*/" % comment

@@ -14,7 +14,7 @@ from stap5.elaborate import probes
 from stap5.elaborate.astutil import code_file
 from stap5.elaborate.errors import SemanticError, SemanticWarning
 from stap5.elaborate.match_tree import is_glob
-from stap5.elaborate.program import Program, VarSymbol
+from stap5.elaborate.program import Program, VarSymbol, mangle_file_name
 from stap5.elaborate.tapset_index import TapsetIndex
 from stap5.parse.pass1 import parse_library_file, preprocessor_env
 
@@ -41,6 +41,7 @@ class Elaborator:
         self._pending_functions = []       # used functions waiting for resolution
         self._index = None
         self._deriver = None
+        self.deriving_tok = None           # the probe's token while a family derives
         self._warned = set()
 
     # --- diagnostics -----------------------------------------------------------
@@ -179,6 +180,9 @@ class Elaborator:
                                    % bad[0].functor)
                         self.error("while registering probe alias", alias.tok,
                                    chain=SemanticError(message))
+                        # stap has made the tree nodes before the bad component
+                        position = name.components.index(bad[0])
+                        yield tuple(c.functor for c in name.components[:position]), None
                         continue
                     yield tuple(c.functor for c in name.components), (alias, None)
 
@@ -206,8 +210,18 @@ class Elaborator:
 
     def lookup_global(self, name, tok):
         """The global `name` as seen from the code of `tok`, putting it in the
-        program's globals on first use; None if there is none."""
+        program's globals on first use; None if there is none.
+
+        As in stap, the globals already in use come first, in the order
+        they came into use, whether public or private to the code's file
+        (so a script's global shadows a library file's own private one)."""
         use_file = code_file(tok).name
+        public_name = "__global_" + name
+        private_name = "__private_%s_%s" % (mangle_file_name(use_file), name)
+        for key, symbol in self.program.globals.items():
+            if key == public_name or key == private_name:
+                self.check_cross_file_reference(symbol, tok)
+                return symbol
         symbol = self._private_declared.get((use_file, name))
         if symbol is None:
             declared = self._declared.get(name)
@@ -220,10 +234,12 @@ class Elaborator:
                     if declared:
                         symbol = declared[0]
                         break
-        if symbol is None:
-            return None
-        self._use_global(symbol, tok)
         return symbol
+
+    def use_global(self, symbol, tok):
+        """A global found by lookup_global is used: it joins the program's
+        globals (in order of first use, as stap lists them)."""
+        self._use_global(symbol, tok)
 
     def _use_global(self, symbol, tok):
         key = symbol.unique_name
@@ -232,7 +248,6 @@ class Elaborator:
         self.program.globals[key] = symbol
         if symbol.private_file is None and symbol.name in self._cmdline_globals():
             symbol.from_cmdline = True      # -G gives it a value
-        self.check_cross_file_reference(symbol, tok)
 
     def _cmdline_globals(self):
         return {setting.partition("=")[0] for setting in self.session.global_settings}
@@ -304,6 +319,9 @@ class Elaborator:
         for stap_file in user_files:
             self._add_file(stap_file)
         self._resolve_symbols()
+        if self.errors:
+            return self.program
+        checks.check_entry_ops(self)
         if self.errors:
             return self.program
         self._fix_statement_tokens()

@@ -46,19 +46,25 @@ class SemanticError(StapError):
         self.tok2 = tok2                # a second token shown (e.g. a declaration)
         self.similar = similar if similar is not None else message
 
-    def render(self):
-        out = []
+    def links(self):
+        """This error and its chain, in printing order."""
         error = self
         while error is not None:
-            lines = ["semantic error: " + _about(error.message, error.tok)]
-            if error.tok is not None:
-                lines.extend(_location_lines(error.tok, 8))
-            if error.tok2 is not None:
-                lines.append("%s at %s" % (describe_token(error.tok2), token_location(error.tok2)))
-                lines.extend(_location_lines(error.tok2, 8))
-            out.append("\n".join(lines) + "\n")
+            yield error
             error = error.chain
-        return "\n".join(out)
+
+    def render_link(self):
+        """This error alone (not its chain), with its blank line."""
+        lines = ["semantic error: " + _about(self.message, self.tok)]
+        if self.tok is not None:
+            lines.extend(_location_lines(self.tok, 8))
+        if self.tok2 is not None:
+            lines.append("%s at %s" % (describe_token(self.tok2), token_location(self.tok2)))
+            lines.extend(_location_lines(self.tok2, 8))
+        return "\n".join(lines) + "\n\n"
+
+    def render(self):
+        return "".join(link.render_link() for link in self.links())[:-1]
 
     def last_link(self):
         error = self

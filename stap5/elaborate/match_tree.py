@@ -16,6 +16,7 @@ component:
 
 import fnmatch
 
+from stap5.elaborate.astutil import component_token
 from stap5.elaborate.errors import SemanticError
 from stap5.elaborate.probes.registry import parse_pattern
 from stap5.elaborate.similar import suggest
@@ -100,7 +101,8 @@ class MatchTree:
         node = self.root
         for functor, kind in pattern:
             node = node.child(MatchKey(functor, kind))
-        node.builders.append(builder)
+        if builder is not None:
+            node.builders.append(builder)
 
     def add_family(self, family):
         for text in family.patterns:
@@ -108,8 +110,10 @@ class MatchTree:
             self.add(pattern, FamilyBuilder(family, pattern))
 
     def add_alias(self, functors, source):
-        self.add([(functor, None) for functor in functors], AliasBuilder(tuple(functors),
-                                                                          source))
+        """An alias name (source None: only the nodes, for a name stap
+        refused half-way)."""
+        builder = AliasBuilder(tuple(functors), source) if source is not None else None
+        self.add([(functor, None) for functor in functors], builder)
 
     # --- matching ----------------------------------------------------------------
 
@@ -124,7 +128,7 @@ class MatchTree:
             if not node.builders:
                 follow = "".join(" " + key.text() for key, _ in node.sorted_children())
                 raise SemanticError("probe point truncated (follow: %s)" % follow,
-                                    components[-1].tok,
+                                    component_token(components[-1]),
                                     similar="probe point truncated (follow: %s)")
             for builder in node.builders:
                 builder.build(deriver, point, [])
@@ -145,7 +149,8 @@ class MatchTree:
                 self._try_suffix(node, deriver, point, pos)
             if deriver.result_count() == before and not deriver.optional(point):
                 raise SemanticError("probe point mismatch: didn't find any wildcard matches%s"
-                                    % self._similar(node, component.functor), component.tok,
+                                    % self._similar(node, component.functor),
+                                    component_token(component),
                                     similar="probe point mismatch: didn't find any wildcard")
             return
         entry = node.children.get((component.functor, kind))
@@ -156,7 +161,7 @@ class MatchTree:
         self._try_suffix(node, deriver, point, pos)
         if deriver.result_count() == before and not deriver.optional(point):
             raise SemanticError("probe point mismatch%s" % self._similar(node, component.functor),
-                                component.tok, similar="probe point mismatch%s")
+                                component_token(component), similar="probe point mismatch%s")
 
     def _try_suffix(self, node, deriver, point, pos):
         suffix = point.components[pos:]
@@ -168,7 +173,7 @@ class MatchTree:
                     raise
                 if not deriver.optional(point):
                     # stap keeps the message, not its chain, at the suffix
-                    raise SemanticError(error.message, point.components[pos].tok,
+                    raise SemanticError(error.message, component_token(point.components[pos]),
                                         similar=error.similar) from None
 
     @staticmethod

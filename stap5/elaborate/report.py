@@ -2,7 +2,9 @@
 
 Warnings and errors come out in the order they were found.  Without -v a
 message "similar" to one already printed (see errors.py) is only counted;
-the counts are printed after the pass's verdict:
+an error's chained explanation ("type was first inferred here") is shown
+only the first time, even with -v.  The counts are printed after the
+pass's verdict:
 
     Pass 2: analysis failed.  [man error::pass2]
     Number of similar error messages suppressed: 3.
@@ -18,6 +20,7 @@ class MessagePrinter:
         self.verbose = verbose
         self.out = out or sys.stderr
         self._seen = set()
+        self._links = set()
         self.suppressed_errors = 0
         self.suppressed_warnings = 0
 
@@ -30,7 +33,15 @@ class MessagePrinter:
                 self.suppressed_warnings += 1
             return
         self._seen.add(key)
-        self.out.write(message.render() + ("\n" if key[0] == "error" else ""))
+        if key[0] != "error":
+            self.out.write(message.render())
+            return
+        for position, link in enumerate(message.links()):
+            if position:
+                if link.similar in self._links:
+                    continue
+                self._links.add(link.similar)
+            self.out.write(link.render_link())
 
     def print_all(self, messages):
         for message in messages:

@@ -61,6 +61,14 @@ class Resolver(ast.NodeVisitor):
         finally:
             self.probe = self.function = None
 
+    def visit_Block(self, node):
+        # stap reports the first error of each statement and goes on
+        for statement in node.statements:
+            try:
+                self.visit(statement)
+            except SemanticError as error:
+                self.elab.report(error)
+
     # --- variables -------------------------------------------------------------
 
     def _locals(self):
@@ -85,6 +93,7 @@ class Resolver(ast.NodeVisitor):
         symbol = self.elab.lookup_global(name, tok)
         if symbol is not None:
             symbol.set_arity(arity, tok)
+            self.elab.use_global(symbol, tok)
         return symbol
 
     def _new_local(self, name, tok):
@@ -92,7 +101,7 @@ class Resolver(ast.NodeVisitor):
         if local_vars is None:
             raise SemanticError("probe condition must not reference undeclared global", tok)
         symbol = VarSymbol(name, "local", tok)
-        symbol.arity = 0
+        symbol.set_arity(0, tok)
         local_vars[name] = symbol
         return symbol
 
@@ -180,6 +189,11 @@ class Resolver(ast.NodeVisitor):
         if getattr(node, "referents", None):
             return
         found, other = self.elab.find_functions(node.name, len(node.args), node.tok)
+        if found and not self.elab.session.guru:
+            for function in found:
+                if function.embedded and "/* guru */" in function.body.code:
+                    raise SemanticError("function may not be used unless -g is specified",
+                                        node.tok)
         if found:
             node.referents = found
             node.referent = found[0]
@@ -210,9 +224,5 @@ class Resolver(ast.NodeVisitor):
     visit_TargetVars = visit_TargetSymbol
 
     def visit_EntryOp(self, node):
-        entry = getattr(self.probe, "family", None)
-        if entry is None or not getattr(entry, "supports_entry", lambda probe: False)(
-                self.probe):
-            raise SemanticError("internal error: @entry is only valid in .return probes",
-                                node.tok)
+        # whether @entry is allowed is checked once all bodies are resolved
         self.visit(node.operand)

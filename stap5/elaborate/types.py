@@ -47,6 +47,11 @@ class TypeResolution:
         self.expected = None            # stap's `t`: the type the context wants
         self.function = None
         self.assert_resolvability = False
+        # stap reports only the simplest kind of clash it saw: once a clash
+        # with a declaration was found (3), plain clashes (1) and operand
+        # clashes (2) are not reported, nor unresolved types (0); -v resets
+        # this before the reporting sweep.
+        self.complexity = 0
         self.newly_resolved = 0
         self.still_unresolved = 0
         self.first_resolutions = []     # (tok, decl, index, type), in order
@@ -68,6 +73,10 @@ class TypeResolution:
                 if self.assert_resolvability:
                     return          # errors reported
                 self.assert_resolvability = True
+                if self.elab.session.verbosity(2) > 0:
+                    self.complexity = 0
+            else:
+                self.complexity = 0
 
     def _sweep(self, program):
         for function in program.used_functions():
@@ -105,9 +114,14 @@ class TypeResolution:
         if decl is not None:
             self.first_resolutions.append((tok, decl, index, type_))
 
+    def _reporting(self, level):
+        report = self.assert_resolvability and self.complexity <= level
+        self.complexity = max(self.complexity, level)
+        return report
+
     def unresolved(self, tok):
         self.still_unresolved += 1
-        if self.assert_resolvability:
+        if self.assert_resolvability and self.complexity <= 0:
             self.elab.error("unresolved type ", tok)
 
     def invalid(self, tok, type_):
@@ -120,7 +134,7 @@ class TypeResolution:
 
     def mismatch(self, tok, wanted, found):
         self.still_unresolved += 1
-        if self.assert_resolvability:
+        if self._reporting(1):
             message = "type mismatch: expected %s" % wanted
             if found is not None:
                 message += " but found %s" % found
@@ -128,7 +142,7 @@ class TypeResolution:
 
     def mismatch_sides(self, node):
         self.still_unresolved += 1
-        if self.assert_resolvability:
+        if self._reporting(2):
             template = "type mismatch: left and right sides don't agree (%s vs %s)"
             self.elab.error(template % (node.left.type, node.right.type), node.tok,
                             similar=template)
@@ -137,7 +151,7 @@ class TypeResolution:
         """A use of `decl` disagrees with its type: say where that type was
         first inferred."""
         self.still_unresolved += 1
-        if not self.assert_resolvability:
+        if not self._reporting(3):
             return
         first = None
         for record in self.first_resolutions:
@@ -146,8 +160,8 @@ class TypeResolution:
                 break
         if first is None and decl_type(decl) is not None:
             # declared, not inferred: a plain clash of two types
-            self.still_unresolved -= 1
-            self.mismatch(tok, found, decl_type(decl))
+            self.elab.error("type mismatch: expected %s but found %s" % (found, decl_type(decl)),
+                            tok, similar="type mismatch: expected %s but found %s")
             return
         position = first[2] if first is not None else index
         if position >= 0:
@@ -156,10 +170,12 @@ class TypeResolution:
             message = "type mismatch (%s)" % found
         chain = None
         if first is not None:
+            # (stap names the declaration's own type, even for an index)
             if position >= 0:
-                text = "type of index %d was first inferred here (%s)" % (position, first[3])
+                text = "type of index %d was first inferred here (%s)" % (position,
+                                                                        decl_type(decl))
             else:
-                text = "type was first inferred here (%s)" % first[3]
+                text = "type was first inferred here (%s)" % decl_type(decl)
             chain = SemanticError(text, first[0], similar=" was first inferred here (%s)")
         self.elab.error(message, tok, chain=chain, similar="type mismatch (%s)")
 

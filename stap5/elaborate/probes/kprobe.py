@@ -28,9 +28,7 @@ class KprobeFunction(ProbeFamily):
         pattern = args["function"]
         module = args.get("module")
         is_return = "return" in args
-        maxactive = args.get("maxactive")
-        if "maxactive" in args and (maxactive is None or maxactive <= 0):
-            raise StapError("maxactive value must be positive", None, kind="semantic error")
+        maxactive = args.get("maxactive")     # as in stap, any number goes
         if module is not None:
             names = [pattern]
         else:
@@ -87,7 +85,7 @@ class KprobeStatement(ProbeFamily):
     def derive(self, ctx, point, args):
         if not ctx.session.guru:
             raise StapError("absolute statement probe in unprivileged script; need stap -g",
-                            point.tok, kind="semantic error")
+                            ctx.deriving_tok, kind="semantic error")
         address = args["statement"] & ((1 << 64) - 1)
         components = []
         for component in point.components:

@@ -22,14 +22,21 @@ class ProcfsProbe(ProbeFamily):
     patterns = tuple(_SHAPES)
 
     def derive(self, ctx, point, args):
-        path = args.get("procfs") or "command"
-        tok = point.tok
-        if path.endswith("/") or path == "":
+        path = args.get("procfs", "command")
+        if path is None:
+            path = "command"
+        tok = point.components[0].tok
+        if path.startswith("/"):
+            raise StapError("procfs path cannot start with a '/'", tok, kind="semantic error")
+        if path == "" or path.endswith("/"):
             raise StapError("procfs path cannot end with a '/'", tok, kind="semantic error")
-        if path.startswith("/") or "//" in path or any(
-                part in (".", "..") for part in path.split("/")):
-            raise StapError("procfs path component cannot be empty, '.' or '..'", tok,
-                            kind="semantic error")
+        for part in path.split("/"):
+            if part == "":
+                raise StapError("procfs path component cannot be empty", tok,
+                                kind="semantic error")
+            if part in (".", ".."):
+                raise StapError("procfs path cannot be relative (and contain '.' or '..')",
+                                tok, kind="semantic error")
         maxsize = args.get("maxsize")
         if "maxsize" in args and (maxsize is None or maxsize <= 0):
             raise StapError("maxsize must be greater than 0", None, kind="semantic error")
