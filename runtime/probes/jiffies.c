@@ -25,11 +25,12 @@ static void stp_jiffies_fn(struct timer_list *timer)
 	struct stp_jiffies_state *st = stp_timer_container(st, timer, timer);
 	int state = atomic_read(&stp_session_state);
 
+	/* Like stap, the next expiry counts from now (late ticks are not
+	 * caught up), and there are no interrupted registers in softirq. */
 	if (!READ_ONCE(st->stopping) &&
 	    (state == STAP_SESSION_STARTING || state == STAP_SESSION_RUNNING))
-		mod_timer(timer, timer->expires + stp_jiffies_next(st->probe));
-	stp_probe_fire(st->probe, STAP_SESSION_RUNNING, stp_probe_type_timer,
-		       get_irq_regs());
+		mod_timer(timer, jiffies + stp_jiffies_next(st->probe));
+	stp_probe_fire(st->probe, STAP_SESSION_RUNNING, stp_probe_type_timer, NULL);
 }
 
 static void stp_jiffies_unregister(struct stp_probe *probes, unsigned n)

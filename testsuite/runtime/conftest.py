@@ -35,11 +35,11 @@ def probes_module(kernel_build_dir, module_dir):
 
 @pytest.fixture(scope="session")
 def contended_probes_module(kernel_build_dir, module_dir):
-    """probes.c where a lock not free at once means a skipped probe, and six
-    skipped probes end the session."""
+    """probes.c where a lock not free at once means a skipped probe, six
+    skipped probes end the session, and so do three errors."""
     ko, warnings = build_module(AS_GENERATED / "probes.c", "stap5_rt_contended",
                                 module_dir / "contended", kernel_build_dir,
-                                extra_cflags="-DMAXTRYLOCK=0 -DMAXSKIPPED=5")
+                                extra_cflags="-DMAXTRYLOCK=0 -DMAXSKIPPED=5 -DMAXERRORS=2")
     assert warnings == []
     return ko
 

@@ -114,3 +114,12 @@ def test_lock_contention_skips_probes_and_too_many_skips_end_it(smp_staprun,
     assert run.out == ""        # the session ended in error: no end probe
     assert run.rc == 1
     assert run.loaded_after == []
+
+
+def test_errors_beyond_maxerrors_end_the_session(staprun, contended_probes_module, stmt):
+    # Built with -DMAXERRORS=2: the third error ends it. Errors are all shown.
+    run = staprun.run(contended_probes_module, "mode=8", stmt)
+    error = "ERROR: division by 0 near operator '/' at probes.stp:15:134\n"
+    assert run.stderr == MISSING + error * 3 + "WARNING: Number of errors: 3, skipped probes: 0\n"
+    assert run.out == ""
+    assert run.rc == 1 and run.loaded_after == []

@@ -123,6 +123,15 @@ static void probe_jiffies(struct context *c)
 		function_exit(c);
 		STP_CHECK(out);
 	}
+	if (G->mode == 8) {
+		int64_t q;
+
+		G->jticks++;
+		q = stp_div64_checked(&c->last_error, G->jticks, G->jticks - G->jticks);
+		if (unlikely(c->last_error))
+			STP_RAISE(c->last_error, "operator '/' at probes.stp:15:134", out);
+		PRINTF("%d\n", N(q));
+	}
 out:
 	;
 }
