@@ -28,8 +28,9 @@ pytestmark = [pytest.mark.oracle, pytest.mark.vm,
 def module_48():
     rt = runner.prepare_runtime()
     work = Path(tempfile.mkdtemp(dir=runner.oracle_dir()))
+    # -g: the script has a little embedded C (an address for %m / %M).
     outcome, module = runner.build(runner.Job("script.stp", cwd=str(AS_GENERATED),
-                                              mode="staprun"), rt, work)
+                                              mode="staprun", options=["-g"]), rt, work)
     assert module is not None, outcome.build_stderr
     return module
 

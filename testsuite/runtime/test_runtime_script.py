@@ -44,6 +44,7 @@ def check_same_as_48(run, mode):
     (13, "array overflow of a sized array"),
     (14, "@min of an empty aggregate"),
     (15, "an uncaught error(): no 'near' part"),
+    (18, "%m and %M, and a fault in a printf"),
 ])
 def test_scenario_prints_what_48_prints(staprun, script_module, mode, what):
     check_same_as_48(staprun.run(script_module, f"mode={mode}"), mode)
@@ -159,3 +160,4 @@ def test_target_pid_option_buffer_size_and_timeout(staprun, script_module):
     run = staprun.run(script_module, "mode=7", options=["-x", "1", "-b", "1", "-T", "2"])
     assert run.out == "target 1\nend target 1\n"
     assert run.rc == 0 and run.stderr == "" and run.loaded_after == []
+

@@ -68,6 +68,8 @@ union stp_function_frames {
 	struct { int64_t i, k; struct stp_map_node *it; struct stp_map *agg; } aggregates;
 	struct { string_t a, b, c, d; } strings;
 	struct { int64_t i; } lots;
+	struct { int64_t a; } memory;
+	struct { int64_t retval; } text_address;
 	/* tapset functions */
 	struct { string_t s; int64_t __retvalue; } strlen_;
 	struct { string_t str; int64_t start, length; char *__retvalue; } substr;
@@ -805,7 +807,53 @@ out:
 	STP_FUNCTION_LEAVE();
 }
 
-/* probe begin(1) { if (mode == 1) println("begin(1)"); if (mode == 17) { lots(); exit() } } */
+/* function text_address:long() %{ STAP_RETURN((long)"hello world"); %}
+ * (guru mode embedded C, wrapped the way the translator wraps it) */
+static void function_text_address(struct context *c)
+{
+	typeof(CALLEE(c)->text_address) *l = &CALLEE(c)->text_address;
+
+	STP_FUNCTION_ENTER("identifier 'text_address' at script.stp:135:10");
+#define CONTEXT c
+#define THIS l
+#define STAP_RETVALUE (l->retval)
+#define STAP_RETURN(v) do { STAP_RETVALUE = (v); goto out; } while (0)
+	{
+ STAP_RETURN((long)"hello world");
+	}
+	goto out;
+deref_fault: __attribute__((unused));
+out: __attribute__((unused));
+#undef STAP_RETURN
+#undef STAP_RETVALUE
+#undef THIS
+#undef CONTEXT
+	STP_FUNCTION_LEAVE();
+}
+
+/* function memory(): %m and %M; a bad address aborts the printf */
+static void function_memory(struct context *c)
+{
+	typeof(CALLEE(c)->memory) *l = &CALLEE(c)->memory;
+	int64_t a;
+
+	STP_FUNCTION_ENTER("identifier 'memory' at script.stp:136:10");
+	function_text_address(c);
+	STP_CHECK(out);
+	a = l->a = CALLEE(c)->text_address.retval;
+	c->last_stmt = "identifier 'printf' at script.stp:138:3";
+	PRINTF("[%m][%.5m][%10.3m][%-10.3m][%M][%.4M][%8.2M][%-8.2M]\n",
+	       N(a), N(a), N(a), N(a), N(a), N(a), N(a), N(a));
+	STP_CHECK(out);
+	c->last_stmt = "identifier 'printf' at script.stp:139:3";
+	PRINTF("[%M]\n", N(0));
+	STP_CHECK(out);
+	PRINTF("%s\n", S("not reached"));
+out:
+	STP_FUNCTION_LEAVE();
+}
+
+/* probe begin(1) { ... if (mode == 17) { lots(); exit() } if (mode == 18) memory() } */
 static void probe_begin_p1(struct context *c)
 {
 	if (G->mode == 1)
@@ -814,6 +862,10 @@ static void probe_begin_p1(struct context *c)
 		function_lots(c);
 		STP_CHECK(out);
 		function_exit(c);
+		STP_CHECK(out);
+	}
+	if (G->mode == 18) {
+		function_memory(c);
 		STP_CHECK(out);
 	}
 out:
