@@ -3,7 +3,6 @@
 * an array must not be modified (an element assigned, incremented or
   deleted) inside a `foreach` over it, neither directly nor by a called
   function;
-* embedded-C functions marked `/* guru */` need -g;
 * a statistic may not be given two different histogram shapes.
 """
 
@@ -79,14 +78,6 @@ class ForeachMutation:
             self.visit(child)
 
 
-def _check_guru_functions(elab):
-    if elab.session.guru:
-        return
-    for function in elab.program.used_functions():
-        if function.embedded and "/* guru */" in function.body.code:
-            elab.error("function may not be used unless -g is specified", function.tok)
-
-
 def _check_histograms(elab):
     shapes = {}
     for node in _all_nodes(elab.program):
@@ -131,5 +122,4 @@ def check_entry_ops(elab):
 
 def check(elab):
     ForeachMutation(elab).run()
-    _check_guru_functions(elab)
     _check_histograms(elab)

@@ -71,6 +71,8 @@ class Deriver:
         self.elab.deriving_tok = use.tok
         try:
             derived = family.derive(self.elab, point, args)
+        except SemanticError:
+            raise
         except StapError as exc:
             raise SemanticError(exc.message, exc.tok) from None
         finally:
@@ -175,7 +177,10 @@ def build_tree(elab):
     for family in elab.registry.families:
         tree.add_family(family)
     for functors, source in elab.alias_sources():
-        tree.add_alias(functors, source)
+        if isinstance(source, tuple) and isinstance(source[0], str) and functors:
+            tree.add_alias_later(functors, source)      # a library alias
+        else:
+            tree.add_alias(functors, source)
     return tree
 
 

@@ -38,13 +38,37 @@ def _about(message, tok):
 
 
 class SemanticError(StapError):
-    """A pass-2 error, with an optional chain of further errors."""
+    """A pass-2 error, with an optional chain of further errors.  The
+    message may be a callable, for messages costly to compute (hints from
+    a large candidate set) that are often not reported at all."""
 
     def __init__(self, message, tok=None, chain=None, similar=None, tok2=None):
-        super().__init__(message, tok, kind="semantic error")
+        super().__init__("", tok, kind="semantic error")
+        self._message = message
         self.chain = chain              # a SemanticError printed after this one
         self.tok2 = tok2                # a second token shown (e.g. a declaration)
-        self.similar = similar if similar is not None else message
+        self._similar = similar
+
+    @property
+    def message(self):
+        if callable(self._message):
+            self._message = self._message()
+        return self._message
+
+    @message.setter
+    def message(self, value):
+        self._message = value
+
+    def lazy_message(self):
+        """The message, or the callable computing it (not called yet)."""
+        return self._message
+
+    @property
+    def similar(self):
+        return self._similar if self._similar is not None else self.message
+
+    def __str__(self):
+        return self.message
 
     def links(self):
         """This error and its chain, in printing order."""

@@ -6,8 +6,11 @@ System.map when they are real (Debian ships a placeholder), and
 /proc/kallsyms when the target is the running kernel.
 """
 
+import hashlib
 import os
+import pickle
 import platform
+import tempfile
 
 from stap5.session import cache_dir
 
@@ -38,13 +41,43 @@ def _read(path):
     return functions if len(functions) > 100 else None
 
 
+def _read_cached(path):
+    """_read, through a pickle of the result kept per file version (a
+    System.map takes a tenth of a second to scan, its pickle much less)."""
+    if path.startswith("/proc/"):
+        return _read(path)
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    key = hashlib.sha256(("%s\0%d\0%d\0%d" % (path, st.st_ino, st.st_size, st.st_mtime_ns))
+                         .encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    directory = os.path.join(cache_dir(), "kernel-symbols")
+    cached = os.path.join(directory, key + ".pickle")
+    try:
+        with open(cached, "rb") as f:
+            return pickle.load(f)
+    except Exception:
+        pass
+    table = _read(path)
+    try:
+        os.makedirs(directory, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=directory, suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(table, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temp, cached)
+    except OSError:
+        pass        # an unwritable cache only costs time
+    return table
+
+
 def function_symbols(session):
     """The set of function names of the target kernel, or None if unknown."""
     key = (session.kernel_release, session.build_tree)
     if key not in _tables:
         table = None
         for path in _candidates(session):
-            table = _read(path)
+            table = _read_cached(path)
             if table is not None:
                 break
         _tables[key] = table

@@ -96,6 +96,9 @@ class AliasBuilder:
 class MatchTree:
     def __init__(self):
         self.root = MatchNode()
+        # Aliases not yet in the tree, by first functor: the library has
+        # thousands, a script's points name a few (see add_alias_later).
+        self._pending = {}
 
     def add(self, pattern, builder):
         node = self.root
@@ -103,6 +106,32 @@ class MatchTree:
             node = node.child(MatchKey(functor, kind))
         if builder is not None:
             node.builders.append(builder)
+
+    def add_alias_later(self, functors, source):
+        """Like add_alias, done when a point first reaches that name."""
+        self._pending.setdefault(functors[0], []).append((functors, source))
+
+    def _load(self, first_functor_pattern):
+        """Put in the tree the pending aliases a first component can match."""
+        if not self._pending:
+            return
+        if is_glob(first_functor_pattern):
+            names = [n for n in self._pending if fnmatch.fnmatchcase(n, first_functor_pattern)]
+        else:
+            names = [first_functor_pattern] if first_functor_pattern in self._pending else []
+        for name in names:
+            for functors, source in self._pending.pop(name):
+                self.add_alias(functors, source)
+
+    def load_all(self):
+        for name in list(self._pending):
+            self._load(name)
+
+    def first_functors(self):
+        """Every functor a point may start with."""
+        names = {key.functor for key, _ in self.root.children.values()}
+        names.update(self._pending)
+        return names
 
     def add_family(self, family):
         for text in family.patterns:
@@ -120,11 +149,15 @@ class MatchTree:
     def find_and_build(self, deriver, point):
         """Derive the probes of one point (results go to the deriver); raise
         SemanticError when it matches nothing and is not optional."""
+        if point.components:
+            self._load(point.components[0].functor)
         self._walk(self.root, deriver, point, 0)
 
     def _walk(self, node, deriver, point, pos):
         components = point.components
         if pos == len(components):
+            if node is self.root:
+                self.load_all()
             if not node.builders:
                 follow = "".join(" " + key.text() for key, _ in node.sorted_children())
                 raise SemanticError("probe point truncated (follow: %s)" % follow,
@@ -173,17 +206,20 @@ class MatchTree:
                     raise
                 if not deriver.optional(point):
                     # stap keeps the message, not its chain, at the suffix
-                    raise SemanticError(error.message, component_token(point.components[pos]),
-                                        similar=error.similar) from None
+                    raise SemanticError(error.lazy_message(),
+                                        component_token(point.components[pos]),
+                                        similar=error._similar) from None
 
-    @staticmethod
-    def _similar(node, functor):
+    def _similar(self, node, functor):
         names = [key.functor for key, _ in node.children.values()]
+        if node is self.root:
+            names = self.first_functors()
         found = suggest(functor, names)
         return " (similar: %s)" % ", ".join(found) if found else ""
 
     def listing(self):
         """Every point shape the tree accepts (for --dump-probe-types)."""
+        self.load_all()
         found = []
 
         def walk(node, prefix):

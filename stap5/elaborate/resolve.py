@@ -13,6 +13,7 @@ error is reported and resolution goes on with the next probe or function.
 Arities are settled here (`x` vs `x[i]`), types later (types.py).
 """
 
+from stap5.elaborate.astutil import code_file
 from stap5.elaborate.errors import SemanticError
 from stap5.elaborate.program import VarSymbol
 from stap5.elaborate.similar import suggest
@@ -189,7 +190,7 @@ class Resolver(ast.NodeVisitor):
         if getattr(node, "referents", None):
             return
         found, other = self.elab.find_functions(node.name, len(node.args), node.tok)
-        if found and not self.elab.session.guru:
+        if found and not self.elab.session.guru and not code_file(node.tok).privileged:
             for function in found:
                 if function.embedded and "/* guru */" in function.body.code:
                     raise SemanticError("function may not be used unless -g is specified",

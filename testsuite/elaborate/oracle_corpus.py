@@ -1,8 +1,10 @@
 """The corpus of pass-2 differential tests: scripts run with stap5 and with
 SystemTap 4.8, whose status, stdout and stderr must agree.
 
-Each `corpus/*.stp` (scripts that elaborate) and `errors/*.stp` (scripts 4.8
-refuses in pass 2) may start with comment lines giving what to run:
+`corpus/*.stp` are scripts that elaborate without the tapset library,
+`errors/*.stp` scripts 4.8 refuses in pass 2, `tapset_corpus/*.stp`
+scripts using 4.8's tapsets (syscall aliases, context functions...).
+Each may start with comment lines giving what to run:
 
     # options: -g -u          extra options (shell words)
     # args: 10 foo            script arguments
@@ -19,6 +21,8 @@ import shlex
 HERE = os.path.dirname(os.path.abspath(__file__))
 CORPUS = os.path.join(HERE, "corpus")
 ERRORS = os.path.join(HERE, "errors")
+TAPSETS = os.path.join(HERE, "tapset_corpus")
+DIRECTORIES = (CORPUS, ERRORS, TAPSETS)
 TAPSET48 = "/usr/share/systemtap/tapset"
 ENV = {"SYSTEMTAP_TAPSET": TAPSET48}
 

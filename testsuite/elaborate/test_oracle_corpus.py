@@ -1,7 +1,7 @@
-"""Pass 2 against SystemTap 4.8: the corpus scripts (corpus/ elaborate,
-errors/ fail in pass 2) must give the same status, -p2 dump and
-diagnostics with stap5 as with 4.8, with and without -v (and -u, -w, -W
-where a script asks for them; see oracle_corpus).
+"""Pass 2 against SystemTap 4.8: the corpus scripts (see oracle_corpus)
+must give the same status, -p2 dump and diagnostics with stap5 as with
+4.8, with and without -v (and -u, -w, -W where a script asks for them),
+both reading 4.8's tapset library.
 
 What is normalized before comparing, and why:
 
@@ -26,7 +26,7 @@ from testsuite.parse.harness import needs_stap48, prefetch_stap48, run_stap48, r
 
 pytestmark = [pytest.mark.oracle, needs_stap48]
 
-CASES = [(directory, case, mode) for directory in (corpus.CORPUS, corpus.ERRORS)
+CASES = [(directory, case, mode) for directory in corpus.DIRECTORIES
          for case, mode in corpus.invocations(directory)]
 
 _TIMES = re.compile(r"using \d+virt/\d+res/\d+shr/\d+data kb, in \d+usr/\d+sys/\d+real ms")

@@ -185,7 +185,8 @@ class DeadStatementRemover(Rewriter):
     def visit_ExprStatement(self, node):
         use = collect(node.expr)
         if use.side_effect_free_wrt(self.focal):
-            self.elab.warn("Eliding side-effect-free expression ", node.tok)
+            if self.elab.is_user_file(code_file(node.tok).name):
+                self.elab.warn("Eliding side-effect-free expression ", node.tok)
             self.changed = True
             return None
         return node
@@ -244,13 +245,16 @@ def remove_dead_statements(elab):
             id(s) for s in function.param_symbols.values()}
         function.body = remover.replace(function.body)
         if function.body is None:
-            elab.warn("side-effect-free function '%s'" % function.name, function.tok)
+            if elab.is_user_file(code_file(function.tok).name):
+                elab.warn("side-effect-free function '%s'" % function.name, function.tok)
             function.body = ast.NullStatement(tok=function.tok)
     for probe in empty:
         probe.body = ast.NullStatement(tok=probe.tok)
         if probe.synthetic:
             continue
-        elab.warn("Probe '%s' has been elided" % probe.point.components[0].functor, probe.tok)
+        if elab.is_user_file(code_file(probe.tok).name):
+            elab.warn("Probe '%s' has been elided" % probe.point.components[0].functor,
+                      probe.tok)
         program.probes.remove(probe)
     return remover.changed
 

@@ -1,14 +1,15 @@
 """Probe families, one module each, behind one registry.
 
 To add a family (uprobes, tracepoints, perf...), write a module with a
-`FAMILIES` list of ProbeFamily instances and name it in `_MODULES`.
+`FAMILIES` list of ProbeFamily instances and name it in `_MODULES` (and
+drop its shapes from `unsupported`, which refuses them meanwhile).
 """
 
 import importlib
 
 from stap5.elaborate.probes.registry import ProbeFamily, Registry  # noqa: F401
 
-_MODULES = ("begin_end", "timer", "kprobe", "procfs")
+_MODULES = ("begin_end", "timer", "kprobe", "procfs", "dwarf", "unsupported")
 
 _registry = None
 

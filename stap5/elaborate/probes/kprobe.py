@@ -10,7 +10,9 @@ import fnmatch
 
 from stap5.diagnostics import StapError
 from stap5.elaborate import kernel_symbols
-from stap5.elaborate.probes.registry import ProbeFamily, similar_names
+from stap5.elaborate.errors import SemanticError
+from stap5.elaborate.probes.registry import ProbeFamily
+from stap5.elaborate.similar import suggest
 from stap5.parse import ast
 
 _SHAPES = []
@@ -45,24 +47,60 @@ class KprobeFunction(ProbeFamily):
 
     def _expand(self, ctx, pattern):
         table = kernel_symbols.function_symbols(ctx.session)
-        has_glob = any(ch in pattern for ch in "*?[")
+        patterns = expand_braces(pattern)
+        has_glob = any(ch in p for p in patterns for ch in "*?[")
         if table is None:
             ctx.warn_once("Kernel function symbol table missing [man warning::symbols]")
             if has_glob:
                 raise StapError("no match (kernel symbol table missing for wildcard '%s')"
                                 % pattern, None, kind="semantic error")
-            return [pattern]
-        if has_glob:
-            names = sorted(name for name in table if fnmatch.fnmatchcase(name, pattern))
-        else:
-            names = [pattern] if pattern in table else []
+            return patterns
+        names = []
+        for each in patterns:
+            if any(ch in each for ch in "*?["):
+                found = sorted(name for name in table if fnmatch.fnmatchcase(name, each))
+            else:
+                found = [each] if each in table else []
+            names.extend(name for name in found if name not in names)
         if not names:
-            similar = similar_names(pattern, table)
-            message = "no match"
-            if similar:
-                message += " (similar functions: %s)" % ", ".join(similar)
-            raise StapError(message, None, kind="semantic error")
+            def message():
+                similar = suggest(pattern, table)
+                if not similar:
+                    return "no match"
+                return "no match (similar function%s: %s)" % (
+                    "s" if len(similar) > 1 else "", ", ".join(similar))
+            raise SemanticError(message, similar="no match (similar functions: %s)")
         return names
+
+
+def expand_braces(pattern):
+    """`__{ia32,x64}_sys_open` -> the patterns it stands for, in order
+    (braces nest; an unbalanced brace is taken literally)."""
+    start = pattern.find("{")
+    if start < 0:
+        return [pattern]
+    depth = 0
+    parts = []
+    part_start = start + 1
+    for position in range(start, len(pattern)):
+        char = pattern[position]
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                parts.append(pattern[part_start:position])
+                head, tail = pattern[:start], pattern[position + 1:]
+                expanded = []
+                for part in parts:
+                    for each in expand_braces(head + part + tail):
+                        if each not in expanded:
+                            expanded.append(each)
+                return expanded
+        elif char == "," and depth == 1:
+            parts.append(pattern[part_start:position])
+            part_start = position + 1
+    return [pattern]
 
 
 def _with_function_name(point, name):

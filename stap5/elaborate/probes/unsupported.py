@@ -1,0 +1,42 @@
+"""Probe families stap5 knows the shape of but cannot run yet:
+tracepoints, user-space probes (uprobes) and perf counters.
+
+They are matched (so that a script naming them gets this explanation
+rather than "probe point mismatch") and refused.  To implement one, write
+its module and remove its shapes from here.
+"""
+
+from stap5.elaborate.errors import SemanticError
+from stap5.elaborate.probes.registry import ProbeFamily
+
+
+class Unsupported(ProbeFamily):
+    def __init__(self, name, what, patterns):
+        self.name = name
+        self.what = what
+        self.patterns = tuple(patterns)
+
+    def derive(self, ctx, point, args):
+        raise SemanticError("%s are not supported by stap5 yet" % self.what)
+
+
+_PROCESS = []
+for _target in ("process", "process(string)", "process(number)"):
+    _PROCESS += [_target + s for s in (
+        ".begin", ".end", ".thread.begin", ".thread.end", ".syscall", ".syscall.return",
+        ".function(string)", ".function(string).call", ".function(string).return",
+        ".function(number)", ".statement(string)", ".statement(number)",
+        ".mark(string)", ".provider(string).mark(string)", ".insn", ".insn.block")]
+
+FAMILIES = [
+    Unsupported("tracepoint", "tracepoint probes (kernel.trace)",
+                ["kernel.trace(string)", "module(string).trace(string)"]),
+    Unsupported("uprobe", "user-space probes (process)", _PROCESS),
+    Unsupported("perf", "perf counter probes",
+                ["perf.type(number).config(number)",
+                 "perf.type(number).config(number).sample(number)",
+                 "perf.type(number).config(number).hz(number)",
+                 "perf.type(number).config(number).process",
+                 "perf.type(number).config(number).process(string)",
+                 "perf.type(number).config(number).counter(string)"]),
+]
