@@ -185,18 +185,23 @@ class Reporter:
         return self.session is not None and self.session.verbosity(pass_number) > 0
 
     def print_errors(self, errors, kind_word, pass_number=1):
-        """Print errors and their count line ("1 parse error.")."""
+        """Print errors and their count line ("1 parse error."; none if
+        kind_word is None)."""
         out = self.out
         verbose = self._verbose(pass_number)
         for err in errors:
-            key = (err.kind, err.message)
+            # Two errors are similar when their messages are; for errors
+            # pointing `at:` a token, when their tokens are the same too.
+            key = (err.kind, err.message,
+                   getattr(err.tok, "text", None) if err.label == "at" else None)
             if key in self._seen and not verbose:
                 self.suppressed += 1
                 continue
             self._seen.add(key)
             out.write(err.render() + "\n")
-        count = len(errors)
-        out.write("%d %s%s.\n" % (count, kind_word, "" if count == 1 else "s"))
+        if kind_word is not None:
+            count = len(errors)
+            out.write("%d %s%s.\n" % (count, kind_word, "" if count == 1 else "s"))
 
     def print_summary(self):
         """The end-of-run note about suppressed messages, if any."""

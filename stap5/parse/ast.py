@@ -15,7 +15,7 @@ classes are plain (no __slots__).
 
 _NODE_TABLE = """
 # --- files and top-level declarations ---------------------------------------
-StapFile: name@, embeds*, globals*, aliases*, probes*, functions*, privileged@, synthetic@
+StapFile: name@, embeds*, globals*, aliases*, probes*, functions*, privileged@, synthetic@, empty@
 EmbeddedCode: code@
 VarDecl: name@, maxsize@, wrap@, init, private@, from_cmdline@
 FunctionDecl: name@, params*, rettype@, body, private@, embedded@, pragmas@

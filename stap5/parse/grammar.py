@@ -56,12 +56,23 @@ precedence = (
 class ParseContext:
     """State the grammar actions share with the driver (parser.py)."""
 
-    def __init__(self, source_file, guru):
+    def __init__(self, source_file, guru, lookahead=lambda: None):
         self.file = source_file
         self.privileged = guru or source_file.privileged
         self.items = []          # top-level declarations, in order
         self.errors = []         # errors that do not stop the parse
         self.in_function = False
+        self.lookahead = lookahead   # the token read after the phrase being reduced
+
+
+class LookaheadError(StapError):
+    """An error about the token after a phrase, found when the phrase is
+    reduced.  `consumed`: stap reads that token before it complains (error
+    recovery goes on after it)."""
+
+    def __init__(self, message, tok, consumed, **kwargs):
+        super().__init__(message, tok, **kwargs)
+        self.consumed = consumed
 
 
 _context = None          # the ParseContext of the parse in progress
@@ -124,8 +135,6 @@ def p_private_decl(p):
 def p_embedded_decl(p):
     """embedded_decl : EMBEDDED"""
     tok = _tok(p, 1)
-    if not _context.privileged:
-        _error("embedded code in unprivileged script; need stap -g", tok)
     p[0] = ast.EmbeddedCode(tok.value, tok=tok)
 
 
@@ -189,9 +198,9 @@ def p_alias_decl(p):
     # The optional second block runs after the handler (tapsets use it to
     # write back @probewrite-modified values); stap's dump does not show it.
     for name in p[2]:
-        if name.optional or name.sufficient or name.condition is not None:
-            raise StapError("probe point alias name cannot be optional nor conditional",
-                            name.tok)
+        if name.optional or name.sufficient:
+            raise StapError("probe point alias name cannot be optional nor sufficient",
+                            name.tok, label="at")
     alias = ast.AliasDecl(p[2], p[4], p[5], p[3] == "+=", tok=_tok(p, 1))
     alias.store_body = p[7] if len(p) == 8 else None
     p[0] = alias
@@ -390,8 +399,6 @@ def p_function_body_block(p):
 def p_function_body_embedded(p):
     """function_body : EMBEDDED"""
     tok = _tok(p, 1)
-    if not _context.privileged:
-        _error("embedded code in unprivileged script; need stap -g", tok)
     p[0] = ast.EmbeddedCode(tok.value, tok=tok)
 
 
@@ -480,7 +487,9 @@ def _foreach(value, value_sort, keys, column, direction, array, array_sort, tok,
     for sort in (value_sort, array_sort):
         if sort is not None:
             if column is not None:
-                raise StapError("multiple sort directives", sort[1])
+                # Reported at the directive stap reads second.
+                later = sort[1] if sort is array_sort else keys[column - 1].sort_tok
+                raise StapError("multiple sort directives", later)
             column, direction = 0, sort[0]
     return ast.ForeachLoop(value, keys, array, column,
                            0 if direction is None else direction, aggregate, slice_, limit,
@@ -495,7 +504,8 @@ def p_array_sort(p):
         p[0] = None if p[1] is None else (None, p[1])
     else:
         if p[2] is None:
-            raise SyntaxErrorAt(_tok(p, 1))
+            raise LookaheadError("expected sort directive", _context.lookahead(),
+                                 consumed=True)
         p[0] = (p[1][1:], p[2])
 
 
@@ -528,7 +538,9 @@ def p_foreach_key_list(p):
 
 def p_foreach_key(p):
     """foreach_key : IDENT sort_mark"""
-    p[0] = (ast.Symbol(p[1], tok=_tok(p, 1)), p[2])
+    symbol = ast.Symbol(p[1], tok=_tok(p, 1))
+    symbol.sort_tok = p[2][1] if p[2] is not None else None
+    p[0] = (symbol, p[2])
 
 
 def p_sort_mark(p):
@@ -585,8 +597,7 @@ def p_statement_return_value(p):
 
 
 def _return(tok, value):
-    if not _context.in_function:
-        _error("found 'return' not in function context", tok)
+    # (A `return` outside a function is reported when it is read: parser.py.)
     return ast.ReturnStatement(value, tok=tok)
 
 
@@ -645,33 +656,58 @@ def p_expr_bitwise(p):
     p[0] = ast.BinaryExpr(p[2], p[1], p[3], tok=_tok(p, 2))
 
 
-def p_expr_in(p):
-    """expr : expr IN IDENT"""
+# `in` has a level of its own, between `&` and the comparisons.  An `in`
+# expression (and a bracketed `[e]`) ends a value of the comparison level: in
+# `x = [1] in a + 1` the `+ 1` starts a new statement, as it does for stap.
+
+@passes_value
+def p_expr_in_level(p):
+    """expr : in_expr"""
+    p[0] = p[1]
+
+
+def p_in_expr(p):
+    """in_expr : cexpr IN IDENT"""
     array = ast.Symbol(p[3], tok=_tok(p, 3))
     p[0] = ast.ArrayIn([p[1]], array, tok=_tok(p, 2))
 
 
-def p_expr_in_tuple(p):
-    """expr : '[' index_list ']' IN IDENT"""
+def p_in_expr_tuple(p):
+    """in_expr : '[' index_list ']' IN IDENT"""
     array = ast.Symbol(p[5], tok=_tok(p, 5))
     p[0] = ast.ArrayIn(p[2], array, tok=_tok(p, 4))
 
 
-def p_expr_comparison(p):
-    """expr : expr EQ expr
-            | expr NE expr
-            | expr '<' expr
-            | expr '>' expr
-            | expr LE expr
-            | expr GE expr"""
-    _no_bare_in(p[1], p[3], _tok(p, 2))
+def p_in_expr_bracketed(p):
+    """in_expr : '[' index_list ']'"""
+    # `[e]` without `in` is just e (stap's parser allows it); a list is not.
+    if len(p[2]) > 1:
+        raise LookaheadError("unexpected comma-separated expression list",
+                             _context.lookahead(), consumed=False)
+    if isinstance(p[2][0], ast.Wildcard):
+        raise StapError("expected literal string or number", p[2][0].tok)
+    p[0] = p[2][0]
+
+
+@passes_value
+def p_in_expr_comparison_level(p):
+    """in_expr : cexpr"""
+    p[0] = p[1]
+
+
+def p_cexpr_comparison(p):
+    """cexpr : cexpr EQ cexpr
+             | cexpr NE cexpr
+             | cexpr '<' cexpr
+             | cexpr '>' cexpr
+             | cexpr LE cexpr
+             | cexpr GE cexpr"""
     p[0] = ast.ComparisonExpr(p[2], p[1], p[3], tok=_tok(p, 2))
 
 
-def p_expr_regex(p):
-    """expr : expr REGEX_MATCH expr
-            | expr REGEX_NOMATCH expr"""
-    _no_bare_in(p[1], None, _tok(p, 2))
+def p_cexpr_regex(p):
+    """cexpr : cexpr REGEX_MATCH cexpr
+             | cexpr REGEX_NOMATCH cexpr"""
     pattern = p[3]
     if not (isinstance(pattern, ast.Literal) and isinstance(pattern.value, str)
             and not getattr(pattern, "parenthesized", False)):
@@ -679,57 +715,50 @@ def p_expr_regex(p):
     p[0] = ast.RegexMatch(p[2], p[1], pattern, tok=_tok(p, 2))
 
 
-def p_expr_binary(p):
-    """expr : expr SHL expr
-            | expr SHR expr
-            | expr RSHIFT_LOGICAL expr
-            | expr '+' expr
-            | expr '-' expr
-            | expr '*' expr
-            | expr '/' expr
-            | expr '%' expr"""
-    _no_bare_in(p[1], p[3], _tok(p, 2))
+def p_cexpr_binary(p):
+    """cexpr : cexpr SHL cexpr
+             | cexpr SHR cexpr
+             | cexpr RSHIFT_LOGICAL cexpr
+             | cexpr '+' cexpr
+             | cexpr '-' cexpr
+             | cexpr '*' cexpr
+             | cexpr '/' cexpr
+             | cexpr '%' cexpr"""
     p[0] = ast.BinaryExpr(p[2], p[1], p[3], tok=_tok(p, 2))
 
 
-def p_expr_concat(p):
-    """expr : expr '.' expr"""
-    _no_bare_in(p[1], p[3], _tok(p, 2))
+def p_cexpr_concat(p):
+    """cexpr : cexpr '.' cexpr"""
     p[0] = ast.ConcatExpr(p[1], p[3], tok=_tok(p, 2))
 
 
-def p_expr_unary(p):
-    """expr : '-' expr %prec UNARY
-            | '+' expr %prec UNARY
-            | '!' expr %prec UNARY
-            | '~' expr %prec UNARY"""
-    _no_bare_in(p[2], None, _tok(p, 1))
+def p_cexpr_unary(p):
+    """cexpr : '-' cexpr %prec UNARY
+             | '+' cexpr %prec UNARY
+             | '!' cexpr %prec UNARY
+             | '~' cexpr %prec UNARY"""
     p[0] = ast.UnaryExpr(p[1], p[2], tok=_tok(p, 1))
 
 
-def p_expr_precrement(p):
-    """expr : INC primary
-            | DEC primary"""
+def p_cexpr_precrement(p):
+    """cexpr : INC primary
+             | DEC primary"""
     p[0] = ast.PreCrement(p[1], p[2], tok=_tok(p, 1))
 
 
-def p_expr_postcrement(p):
-    """expr : primary INC
-            | primary DEC"""
+def p_cexpr_postcrement(p):
+    """cexpr : primary INC
+             | primary DEC"""
     p[0] = ast.PostCrement(p[2], p[1], tok=_tok(p, 2))
 
 
-@passes_value
-def p_expr_primary(p):
-    """expr : primary"""
+def p_cexpr_primary(p):
+    """cexpr : primary"""
+    if isinstance(p[1], ast.HistogramOp):
+        # Only print(@hist_log(s)), an index of it or foreach take one.
+        raise StapError("base histogram operator where expression expected", p[1].tok,
+                        label="at")
     p[0] = p[1]
-
-
-def _no_bare_in(left, right, op_tok):
-    """stap parses `in` below these operators: `[1] in a == 2` is an error."""
-    for operand in (left, right):
-        if isinstance(operand, ast.ArrayIn) and not getattr(operand, "parenthesized", False):
-            raise StapError("expected literal string or number", op_tok)
 
 
 # --- primaries -------------------------------------------------------------
@@ -765,11 +794,24 @@ def p_string_literal(p):
 
 def p_primary_symbol(p):
     """primary : IDENT"""
-    p[0] = ast.Symbol(p[1], tok=_tok(p, 1))
+    tok = _tok(p, 1)
+    _not_a_print_function(tok)
+    p[0] = ast.Symbol(p[1], tok=tok)
+
+
+def _not_a_print_function(tok):
+    """print, printf... are no variables: stap wants their `(` there."""
+    if tok.value in PRINT_FUNCTIONS:
+        after = _context.lookahead()
+        if after is None:
+            raise LookaheadError("unexpected end-of-file", tok, consumed=True)
+        raise LookaheadError("expected '('", after, consumed=True)
 
 
 def p_primary_index(p):
     """primary : IDENT '[' index_list ']'"""
+    if p[1] in PRINT_FUNCTIONS:
+        raise LookaheadError("expected '('", _tok(p, 2), consumed=True)
     base = ast.Symbol(p[1], tok=_tok(p, 1))
     p[0] = ast.ArrayIndex(base, p[3], tok=_tok(p, 1))
 
@@ -803,6 +845,18 @@ def p_primary_call(p):
         p[0] = ast.FunctionCall(name, args, tok=tok)
 
 
+def p_primary_print_histogram(p):
+    """primary : IDENT '(' histogram ')'"""
+    # print(@hist_log(s)) prints the histogram; elsewhere a bare histogram
+    # is an error (see p_cexpr_primary).  With this rule the parser shifts
+    # the `)` rather than reducing the histogram to a value.
+    name, tok = p[1], _tok(p, 1)
+    if name not in ("print", "println", "sprint", "sprintln"):
+        raise StapError("base histogram operator where expression expected", p[3].tok,
+                        label="at")
+    p[0] = ast.PrintFormat(name, None, None, [p[3]], tok=tok)
+
+
 def p_arg_list(p):
     """arg_list : expr
                 | arg_list ',' expr"""
@@ -820,7 +874,14 @@ def _print_format(name, tok, args, close_tok):
             fmt = first.value
         else:
             delimiter = first.value
+            if len(args) == 1:
+                # stap 4.8 reads on past the `)` for the values; this is
+                # where it then fails in the simplest case.
+                raise LookaheadError("expected literal string or number",
+                                     _context.lookahead(), consumed=True)
         args = args[1:]
+    elif not args and name in ("print", "sprint"):
+        raise StapError("expected literal string or number", close_tok)
     return ast.PrintFormat(name, fmt, delimiter, args, tok=tok)
 
 
@@ -833,6 +894,20 @@ def p_primary_target(p):
     if suffix:
         node.components.append(ast.TargetComponent("pretty", suffix, None, tok=tok))
     p[0] = node
+
+
+def p_primary_dollars(p):
+    """primary : DOLLARS"""
+    p[0] = ast.TargetSymbol(p[1], [], False, tok=_tok(p, 1))
+
+
+def p_primary_pretty(p):
+    """primary : primary DOLLARS"""
+    # `f() $`, `$a->b $`: pretty-print the value before (stap's lexer
+    # splits no word here; its parser takes the dollars as a suffix).
+    owner = _component_owner(p[1])
+    owner.components.append(ast.TargetComponent("pretty", p[2], None, tok=_tok(p, 2)))
+    p[0] = owner
 
 
 def _split_pretty_suffix(text):
@@ -943,13 +1018,24 @@ def p_primary_entry(p):
 
 def p_primary_probewrite(p):
     """primary : AT_PROBEWRITE '(' expr ')'"""
+    # It takes one variable, a script's or a $target.
+    operand = p[3]
+    if isinstance(operand, ast.TargetSymbol) and operand.components:
+        raise StapError("expected ')'", operand.components[0].tok)
+    if not isinstance(operand, (ast.Symbol, ast.TargetSymbol)) or \
+            getattr(operand, "parenthesized", False) or getattr(operand, "addressof", False):
+        raise StapError("expected identifier", operand.tok)
     p[0] = ast.ProbewriteOp(p[3], tok=_tok(p, 1))
 
 
 def p_primary_stat(p):
     """primary : AT_STAT '(' expr ')'
                | AT_STAT '(' expr ',' expr ')'"""
-    params = [p[5]] if len(p) == 7 else []
+    params = []
+    if len(p) == 7:
+        if p[1] != "@variance":
+            raise StapError("not more than 1 parameter allowed", _tok(p, 4), label="at")
+        params = [_number_operand(p[5])]
     p[0] = ast.StatOp(p[1][1:], p[3], params, tok=_tok(p, 1))
 
 
@@ -969,26 +1055,25 @@ def p_histogram(p):
 
 def p_primary_deref(p):
     """primary : AT_DEREF '(' expr ',' expr ')'"""
-    _guru_operator(_tok(p, 1))
-    p[0] = ast.DerefOp(p[1][1:], p[3], p[5], tok=_tok(p, 1))
+    p[0] = ast.DerefOp(p[1][1:], _number_operand(p[3]), p[5], tok=_tok(p, 1))
 
 
 def p_primary_register(p):
     """primary : AT_REGISTER '(' expr ')'"""
-    _guru_operator(_tok(p, 1))
-    p[0] = ast.RegisterOp(p[1][1:], p[3], tok=_tok(p, 1))
+    p[0] = ast.RegisterOp(p[1][1:], _number_operand(p[3]), tok=_tok(p, 1))
 
 
-def _guru_operator(tok):
-    if not _context.privileged:
-        _error("using %s operator not permitted; need stap -g" % tok.value, tok)
+def _number_operand(node):
+    """Sizes and register numbers are number literals."""
+    if not (isinstance(node, ast.Literal) and isinstance(node.value, int)
+            and not getattr(node, "parenthesized", False)):
+        raise StapError("expected number", node.tok)
+    return node
 
 
 def p_primary_const(p):
     """primary : AT_CONST '(' string_literal ')'"""
     tok = _tok(p, 1)
-    if not _context.privileged:
-        _error("using @const operator not permitted; need stap -g", tok)
     code = "/* pure */ /* unprivileged */ /* stable */ %s" % p[3].value
     p[0] = ast.EmbeddedExpr(code, tok=tok)
 
@@ -1000,10 +1085,7 @@ def p_primary_perf(p):
 
 def p_primary_embedded(p):
     """primary : EMBEDDED"""
-    tok = _tok(p, 1)
-    if not _context.privileged:
-        _error("embedded expression code in unprivileged script; need stap -g", tok)
-    p[0] = ast.EmbeddedExpr(tok.value, tok=tok)
+    p[0] = ast.EmbeddedExpr(p[1], tok=_tok(p, 1))
 
 
 # --- literals ----------------------------------------------------------------

@@ -41,9 +41,10 @@ _END = EndOfInput()
 
 
 class Parser:
-    """Runs the tables of tables.py.  After an exception, `statestack` is as
-    it was then (the driver describes what was expected in the last state)
-    and `lookahead` is the token read but not yet used, if any."""
+    """Runs the tables of tables.py.  After an exception, `statestack`,
+    `valuestack` and `tokenstack` are as they were then (the driver
+    describes what was expected from them) and `lookahead` is the token read
+    but not yet used, if any."""
 
     def __init__(self, tables):
         self.tables = tables
@@ -51,6 +52,8 @@ class Parser:
         self.goto = tables.goto
         self.defaulted_states = tables.defaulted_states
         self.statestack = [0]
+        self.valuestack = [None]
+        self.tokenstack = [None]
         self.lookahead = None
         productions = tables.productions
         self._lengths = [prod.len for prod in productions]
@@ -71,8 +74,8 @@ class Parser:
         names = self._names
         callables = self._actions
         states = self.statestack = [0]
-        values = [None]
-        tokens = [None]
+        values = self.valuestack = [None]
+        tokens = self.tokenstack = [None]
         lookahead = None
         state = 0
         try:

@@ -51,7 +51,7 @@ SINGLE_CHAR_OPERATORS = "+-*/%&|^~!=<>?:.,;()[]{}"
 OPERATOR_TYPES = sorted({t for _, t in OPERATORS})
 
 tokens = (
-    ["IDENT", "NUMBER", "STRING", "EMBEDDED", "TARGET", "MACRO", "SCRIPT_ARG",
+    ["IDENT", "NUMBER", "STRING", "EMBEDDED", "TARGET", "DOLLARS", "MACRO", "SCRIPT_ARG",
      "BADOP"]
     + sorted(set(KEYWORDS.values()))
     + sorted(set(AT_OPERATORS.values()))
@@ -163,7 +163,10 @@ def _word_token(text, pos, source_file):
     if first == "$":
         if text[1:].isdigit():
             return Token("SCRIPT_ARG", text, pos, source_file, text, "operator")
-        return Token("TARGET", text, pos, source_file, text, "identifier")
+        # A word of dollars only is a pretty-print suffix (`x $`) or a
+        # target of its own (`x = $`).
+        type_ = "DOLLARS" if text.strip("$") == "" else "TARGET"
+        return Token(type_, text, pos, source_file, text, "identifier")
     if first == "@":
         if text[1:].isdigit():
             return Token("SCRIPT_ARG", text, pos, source_file, text, "operator")

@@ -44,23 +44,71 @@ def _table_file():
     return os.path.join(base, "parsetables.pickle")
 
 
+class RestartError(StapError):
+    """An error after which stap starts over at the very next token (no
+    skipping): the privileged constructs of an unprivileged script."""
+
+
+# @operators an unprivileged script may not use (@uderef and @uregister it may).
+_GURU_OPERATORS = frozenset(["@kderef", "@kregister", "@const"])
+_CHECKED_TYPES = frozenset(["RETURN", "EMBEDDED", "AT_DEREF", "AT_REGISTER", "AT_CONST"])
+
+
 class _TokenFeed:
     """Hands the parser its tokens; `pending` is a token to hand out again
-    (where parsing starts over after an error)."""
+    (where parsing starts over after an error).
 
-    def __init__(self, pre):
+    It also reports what stap reports as soon as it reads a token: guru-only
+    constructs in an unprivileged script, and `return` outside a function.
+    """
+
+    def __init__(self, pre, parser, context):
         self._pre = pre
+        self._parser = parser
+        self._context = context
         self.pending = None
         self.exhausted = False
+        self.last = None        # the token handed out last (None: the end)
+        self.delivered = False  # whether the parser got any token at all
 
     def __call__(self):
         if self.pending is not None:
             tok, self.pending = self.pending, None
-            return tok
-        tok = self._pre.next()
-        if tok is None:
-            self.exhausted = True
+        else:
+            try:
+                tok = self._pre.next()
+            except StapError as exc:
+                # stap's scanner hands lexical errors to the parser as junk
+                # tokens: the parser did get a token.
+                if getattr(exc.tok, "kind", None) == "junk":
+                    self.delivered = True
+                raise
+            if tok is None:
+                self.exhausted = True
+        self.last = tok
+        if tok is not None:
+            self.delivered = True
+            if tok.type in _CHECKED_TYPES:
+                self._check(tok)
         return tok
+
+    def _check(self, tok):
+        actions = self._parser.action[self._parser.statestack[-1]]
+        in_statement = "NUMBER" in actions       # a statement or expression goes here
+        if tok.type == "RETURN":
+            if in_statement and not self._context.in_function:
+                raise StapError("found 'return' not in function context", tok)
+        elif not self._context.privileged:
+            if tok.type == "EMBEDDED":
+                plain = StapError("embedded code in unprivileged script; need stap -g", tok)
+                if in_statement:
+                    raise RestartError("embedded expression code in unprivileged script; "
+                                       "need stap -g", tok, followers=[plain])
+                raise RestartError(plain.message, tok)
+            if tok.value in _GURU_OPERATORS:
+                raise RestartError("using %s operator not permitted; need stap -g"
+                                   % tok.value, tok)
+
 
     def skip_to_recovery_point(self, tok, errors):
         """Skip tokens, from `tok` (or the next one if None), up to (not
@@ -91,8 +139,9 @@ def parse_tokens(source_file, pre, guru=False):
     """Parse the tokens of a Preprocessor; return (StapFile, [StapError])."""
     parser = lr_parser()
     context = grammar.ParseContext(source_file, guru)
+    feed = _TokenFeed(pre, parser, context)
+    context.lookahead = lambda: feed.last
     errors = context.errors
-    feed = _TokenFeed(pre)
     while not feed.exhausted:
         grammar.set_context(context)
         context.in_function = False
@@ -101,25 +150,30 @@ def parse_tokens(source_file, pre, guru=False):
             break
         except grammar.SyntaxErrorAt as exc:
             tok = exc.tok
-            message, consumed = expectations.describe(parser.tables, parser.statestack, tok)
-            errors.append(StapError(message, tok if tok is not None
-                                    else eof_token(source_file)))
+            error = expectations.describe(parser, tok)
+            errors.append(StapError(error.message, error.tok or tok or eof_token(source_file),
+                                    label=error.label))
             if tok is None:
                 break
-            feed.skip_to_recovery_point(None if consumed else tok, errors)
+            feed.skip_to_recovery_point(None if error.consumed else tok, errors)
+        except RestartError as exc:
+            _record(errors, exc)
         except StapError as exc:
             # From the preprocessor (the tokens it read are gone) or from a
-            # grammar action (the token it read ahead, if any, is not).
+            # grammar action (the token it read ahead, if any, is not,
+            # unless stap would have read it too).
             _record(errors, exc)
-            feed.skip_to_recovery_point(parser.lookahead, errors)
+            consumed = isinstance(exc, grammar.LookaheadError) and exc.consumed
+            feed.skip_to_recovery_point(None if consumed else parser.lookahead, errors)
         finally:
             grammar.set_context(None)
-    return _assemble(source_file, context.items), errors
+    return _assemble(source_file, context.items, not feed.delivered), errors
 
 
-def _assemble(source_file, items):
+def _assemble(source_file, items, empty):
+    # `empty`: the parser got no token (stap's "empty after preprocessing").
     stap_file = ast.StapFile(source_file.name, privileged=source_file.privileged,
-                             synthetic=source_file.synthetic)
+                             synthetic=source_file.synthetic, empty=empty)
     stap_file.source = source_file
     buckets = {
         ast.EmbeddedCode: stap_file.embeds, ast.VarDecl: stap_file.globals,

@@ -25,11 +25,13 @@ from stap5.parse.preprocessor import PreprocessorEnv
 
 
 class FileErrors:
-    """The parse errors of one file, printed with their count line."""
+    """The parse errors of one file, printed with their count line (unless
+    the file turned out empty: stap says so instead)."""
 
-    def __init__(self, errors, skipped_tapset=None):
+    def __init__(self, errors, skipped_tapset=None, count_line=True):
         self.errors = errors
         self.skipped_tapset = skipped_tapset    # path of a library file left out
+        self.count_line = count_line
 
 
 class Pass1Result:
@@ -105,10 +107,10 @@ def _read_stdin():
     return data
 
 
-def _record_errors(result, errors, skipped_tapset=None):
+def _record_errors(result, errors, skipped_tapset=None, count_line=True):
     if errors:
         result.errors.extend(errors)
-        result.reports.append(FileErrors(errors, skipped_tapset))
+        result.reports.append(FileErrors(errors, skipped_tapset, count_line))
 
 
 def run(session, whole_library=True):
@@ -148,19 +150,17 @@ def _parse_macro_file(path, env, result):
 
 def _parse_user_source(source, env, guru, result):
     stap_file, errors = parse_source(source, env, result.library_macros, guru)
-    _record_errors(result, errors)
-    if errors:
+    if stap_file.empty:
+        # Instead of the count line, as stap does.
+        _record_errors(result, errors, count_line=False)
+        if has_tokens(source):
+            result.add_message("Input file '%s' is empty after preprocessing." % source.name)
+        else:
+            result.add_message("Input file '%s' is empty." % source.name)
+    elif errors:
+        _record_errors(result, errors)
         result.failed = True
-    elif not has_tokens(source):
-        result.add_message("Input file '%s' is empty." % source.name)
-    elif not _has_declarations(stap_file):
-        result.add_message("Input file '%s' is empty after preprocessing." % source.name)
     result.user_files.append(stap_file)
-
-
-def _has_declarations(stap_file):
-    return bool(stap_file.embeds or stap_file.globals or stap_file.aliases
-                or stap_file.probes or stap_file.functions)
 
 
 def parse_library_file(path, env, library_macros, cache=None):
@@ -189,7 +189,8 @@ def report(session, result):
     out = reporter.out
     for item in result.reports:
         if isinstance(item, FileErrors):
-            reporter.print_errors(item.errors, "parse error", pass_number=1)
+            reporter.print_errors(item.errors, "parse error" if item.count_line else None,
+                                  pass_number=1)
             if item.skipped_tapset:
                 out.write('WARNING: tapset "%s" has errors, and will be skipped\n'
                           % item.skipped_tapset)

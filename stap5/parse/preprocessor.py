@@ -245,15 +245,9 @@ class Preprocessor:
                 continue
             return tok
 
-    def _operand(self, start):
-        """The left side or operator of a comparison: the end of the file or
-        of the conditional there means the condition is incomplete."""
-        tok = self._cond_token()
-        if tok is None or tok.type == "PP_END":
-            raise _error("incomplete condition after '%('", start)
-        return tok
-
-    def _right_side(self, start):
+    def _cond_operand(self, start):
+        """One of the three tokens of a comparison (stap reads all three
+        before it looks at them)."""
         tok = self._cond_token()
         if tok is None:
             raise _error("incomplete condition after '%('", start)
@@ -290,53 +284,42 @@ class Preprocessor:
             value = value and rhs
 
     def _comparison(self, start):
-        lhs = self._operand(start)
+        lhs = self._cond_operand(start)
+        op_tok = self._cond_operand(start)
+        rhs = self._cond_operand(start)
+        env = self.env
         name = lhs.value if lhs.type == "IDENT" else None
         if name in _VERSION_NAMES:
-            op_tok = self._operand(start)
-            rhs = self._string_operand(start)
+            _expect_type(rhs, "STRING", "expected string literal")
             op = self._comparison_operator(op_tok)
-            actual = {"kernel_v": self.env.kernel_version, "kernel_vr": self.env.kernel_release,
-                      "systemtap_v": self.env.systemtap_version}[name]
+            actual = {"kernel_v": env.kernel_version, "kernel_vr": env.kernel_release,
+                      "systemtap_v": env.systemtap_version}[name]
             if op in ("==", "!=") and _has_glob(rhs.value):
                 return fnmatch.fnmatchcase(actual, rhs.value) == (op == "==")
             return _COMPARE[op](version_compare(actual, rhs.value))
         if name in _GLOB_NAMES:
-            op_tok = self._operand(start)
-            rhs = self._string_operand(start)
+            _expect_type(rhs, "STRING", "expected string literal")
             op = self._equality_operator(op_tok)
-            actual = {"arch": self.env.arch, "runtime": self.env.runtime,
-                      "systemtap_privilege": self.env.privilege}[name]
+            actual = {"arch": env.arch, "runtime": env.runtime,
+                      "systemtap_privilege": env.privilege}[name]
             return fnmatch.fnmatchcase(actual, rhs.value) == (op == "==")
         if name == "guru_mode":
-            op_tok = self._operand(start)
-            rhs = self._right_side(start)
-            if rhs.type != "NUMBER":
-                raise _error("expected number", rhs)
+            _expect_type(rhs, "NUMBER", "expected number")
             op = self._equality_operator(op_tok)
-            return _COMPARE[op](_cmp(int(bool(self.env.guru_mode)), _decimal(rhs)))
+            return _COMPARE[op](_cmp(int(bool(env.guru_mode)), _decimal(rhs)))
         if name is not None and name.startswith("CONFIG_"):
-            return self._config_comparison(lhs, start)
-        if lhs.type in ("NUMBER", "STRING"):
-            op = self._comparison_operator(self._operand(start))
-            rhs = self._right_side(start)
-            if lhs.type == "NUMBER":
-                if rhs.type == "NUMBER":
-                    return _COMPARE[op](_cmp(_decimal(lhs), _decimal(rhs)))
-                if rhs.type == "STRING":
-                    raise _error("expected number literal as right value", rhs)
-            else:
-                if rhs.type == "STRING":
-                    return _COMPARE[op](_cmp(lhs.value, rhs.value))
-                if rhs.type == "NUMBER":
-                    raise _error("expected string literal as right value", rhs)
+            return self._config_comparison(lhs, op_tok, rhs)
+        if lhs.type == "NUMBER" and rhs.type == "NUMBER":
+            op = self._comparison_operator(op_tok)
+            return _COMPARE[op](_cmp(_decimal(lhs), _decimal(rhs)))
+        if lhs.type == "STRING" and rhs.type == "STRING":
+            op = self._comparison_operator(op_tok)
+            return _COMPARE[op](_cmp(lhs.value, rhs.value))
+        if lhs.type == "NUMBER" and rhs.type == "STRING":
+            raise _error("expected number literal as right value", rhs)
+        if lhs.type == "STRING" and rhs.type == "NUMBER":
+            raise _error("expected string literal as right value", rhs)
         raise _error(_EXPECTED_CONDITION, lhs)
-
-    def _string_operand(self, start):
-        tok = self._right_side(start)
-        if tok.type != "STRING":
-            raise _error("expected string literal", tok)
-        return tok
 
     @staticmethod
     def _comparison_operator(tok):
@@ -350,11 +333,9 @@ class Preprocessor:
             raise _error("expected '==' or '!='", tok)
         return _COMPARISON_TYPES[tok.type]
 
-    def _config_comparison(self, lhs, start):
+    def _config_comparison(self, lhs, op_tok, rhs):
         config = self.env.kernel_config
         value = config.get(lhs.value, "")
-        op_tok = self._operand(start)
-        rhs = self._right_side(start)
         if rhs.type == "STRING":
             op = self._equality_operator(op_tok)
             return fnmatch.fnmatchcase(value, rhs.value) == (op == "==")
@@ -521,6 +502,11 @@ def _relocate(tok, use):
 def _rechain(origin, use):
     return Token(origin.type, origin.value, origin.lexpos, origin.file, origin.text,
                  origin.kind, use if origin.origin is None else _rechain(origin.origin, use))
+
+
+def _expect_type(tok, type_, message):
+    if tok.type != type_:
+        raise _error(message, tok)
 
 
 def _eof_of(tok):
