@@ -10,8 +10,11 @@
  * When the buffers are full, records are dropped and counted.
  */
 
+/* A sub-buffer must hold the largest record: a full print buffer. */
 #ifndef STP_RELAY_SUBBUF_SIZE
-#define STP_RELAY_SUBBUF_SIZE (64 * 1024)
+#define STP_RELAY_SUBBUF_SIZE						\
+	max_t(size_t, 64 * 1024,					\
+	      PAGE_ALIGN(STP_BUFFER_SIZE + sizeof(struct stp_record_header)))
 #endif
 
 static struct {
