@@ -143,7 +143,8 @@ def render_token(label, tok):
     """The `saw:`/`at:` line and the `source:` lines for a token, and those
     of the macro uses it was expanded from."""
     if getattr(tok, "kind", None) == "eof":
-        return ["%s: %s" % (label.rjust(11), describe_token(tok))]
+        # stap "saw" the end of the file, whatever the message's label.
+        return ["%s: %s" % ("saw".rjust(11), describe_token(tok))]
     out = ["%s: %s at %s" % (label.rjust(11), describe_token(tok), token_location(tok))]
     out.extend(_source_lines(tok))
     for origin in tok.expansion_chain():

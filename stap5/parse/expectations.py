@@ -63,6 +63,8 @@ class Rule:
 
     def error(self, tok, context):
         if tok is None:
+            if self.eof is None:
+                return None
             return Error(self.eof, context.last_token() if self.eof_at_last else None)
         message = self.tokens.get(tok.type, self.message)
         if message is None:
@@ -199,12 +201,13 @@ RULES = {
 
     # --- functions -----------------------------------------------------------------
     "function_head -> FUNCTION • IDENT type_annotation": _expect("expected identifier"),
-    "function_decl -> function_head • ( params ) function_body": _expect(
-        "expected '('", eof_at_last=True),
+    "function_head -> FUNCTION IDENT • type_annotation": Rule(eof_at_last=True),
+    "function_decl -> function_head • ( params ) function_body": _expect("expected '('"),
     "function_decl -> function_head ( • params ) function_body": _expect(
         "expected identifier"),
     "function_decl -> function_head ( params • ) function_body": _expect(
         "expected ',' or ')'"),
+    "param -> IDENT • type_annotation": Rule(eof_at_last=True),
     "param_list -> param_list , • param": _expect("expected identifier"),
     "type_annotation -> : • STRING_KW": _expect("expected 'string' or 'long'"),
     "function_decl -> function_head ( params ) • function_body": _expect("expected '{'"),
@@ -256,6 +259,10 @@ RULES = {
     "foreach_slice -> [ • index_list ]": VALUE,
     "foreach_slice -> [ index_list • ]": LIST_END,
     "foreach_limit -> LIMIT • expr": VALUE,
+    "foreach_head -> foreach_keys IN foreach_array • array_sort foreach_slice "
+    "foreach_limit": Rule(tokens={"MACRO": "expected statistical operation"}),
+    "foreach_head -> IDENT sort_mark = foreach_keys IN foreach_array • array_sort "
+    "foreach_slice foreach_limit": Rule(tokens={"MACRO": "expected statistical operation"}),
     "array_sort -> AT_STAT • sort_mark": _expect("expected sort directive",
                                                  eof="expected sort directive"),
     "statement -> TRY • block CATCH block": _expect("expected '{'", eof_at_last=True),
@@ -350,18 +357,16 @@ _VALUE_STARTERS = frozenset(["NUMBER", "STRING", "IDENT"])
 class Context:
     """The parser's stacks at the error, for the rules that look at them."""
 
-    def __init__(self, item, states, tokens, values):
+    def __init__(self, item, states, tokens, values, last):
         self.item = item            # (production, dot) of the rule being applied
         self.states = states
         self.tokens = tokens
         self.values = values
+        self._last = last
 
     def last_token(self):
         """The last token the parser read (shifted)."""
-        for tok in reversed(self.tokens):
-            if tok is not None:
-                return tok
-        return None
+        return self._last
 
     def _before_dot(self, stack, distance):
         """The entry for the symbol `distance` places before the dot."""
@@ -411,13 +416,14 @@ class Expectations:
         finish the phrase that may end here, as a recursive-descent parser
         does before it checks the next token: reduce whatever the state
         allows, whatever the lookahead."""
+        last = next((t for t in reversed(tokens) if t is not None), None)
         states, tokens, values = list(states), list(tokens), list(values)
         action = self.tables.action
         goto = self.tables.goto
         productions = self.tables.productions
         for _ in range(1000):
             for rule, item in self.rules_of(states[-1]):
-                error = rule.error(tok, Context(item, states, tokens, values))
+                error = rule.error(tok, Context(item, states, tokens, values, last))
                 if error is not None:
                     return error
             reductions = [t for t in action[states[-1]].values() if t < 0]
@@ -431,7 +437,7 @@ class Expectations:
             states.append(goto[states[-1]][production.name])
             tokens.append(None)
             values.append(None)
-        return self._generic(states[-1], tok, Context(None, states, tokens, values))
+        return self._generic(states[-1], tok, Context(None, states, tokens, values, last))
 
     def _generic(self, state, tok, context):
         shifts = {t for t, act in self.tables.action[state].items() if act > 0}

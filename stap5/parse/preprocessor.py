@@ -428,10 +428,12 @@ class Preprocessor:
         for tok in macro.body:
             value = tok.value
             if tok.kind == "operator" and value[:1] == "@" and value[1:] in args:
-                # An argument's tokens keep their own place, and remember the
-                # parameter they replace and the macro use.
+                # An argument's tokens keep their own place, and come from the
+                # parameter they replace (as stap shows them: through the
+                # parameter's macro, not through where the argument was).
                 reference = _relocate(tok, use)
-                expansion.extend(_relocate(arg, reference) for arg in args[value[1:]])
+                expansion.extend(Token(arg.type, arg.value, arg.lexpos, arg.file, arg.text,
+                                       arg.kind, reference) for arg in args[value[1:]])
             else:
                 expansion.append(_relocate(tok, use))
         self._push_tokens(expansion)
