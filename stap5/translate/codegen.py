@@ -6,6 +6,7 @@ the C text; the locals and temporaries it needs go into the body's Frame,
 which lives in the probe context rather than on the kernel stack.
 """
 
+from stap5.elaborate.astutil import first_token
 from stap5.elaborate.program import LONG, STATS, STRING, VarSymbol
 from stap5.parse import ast
 from stap5.translate import names
@@ -86,7 +87,7 @@ class CodeGen:
     def statements_with_actions(self, statements):
         out = []
         for statement in statements:
-            out.append(self.s.action(self.near(first_token(statement)), self.err))
+            out.append(self.s.action(self.near(statement_token(statement)), self.err))
             out.append(self.statement(statement))
         return out
 
@@ -614,22 +615,11 @@ def _is_empty(body):
         isinstance(body, ast.Block) and not body.statements)
 
 
-def first_token(node):
+def statement_token(statement):
     """The token a statement starts with (stap's "near" for MAXACTION)."""
-    while True:
-        if isinstance(node, ast.ExprStatement):
-            node = node.expr
-        elif isinstance(node, (ast.BinaryExpr, ast.LogicalExpr, ast.ComparisonExpr,
-                               ast.ConcatExpr, ast.AssignmentExpr, ast.RegexMatch)):
-            node = node.left
-        elif isinstance(node, ast.TernaryExpr):
-            node = node.cond
-        elif isinstance(node, ast.PostCrement):
-            node = node.operand
-        elif isinstance(node, ast.ArrayIndex):
-            node = node.base
-        else:
-            return node.tok
+    if isinstance(statement, ast.ExprStatement):
+        return first_token(statement.expr)
+    return statement.tok
 
 
 def _escape_percent(text):
