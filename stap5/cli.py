@@ -116,20 +116,34 @@ class UsageError(SessionError):
     """A command-line mistake: followed by a hint to try --help."""
 
 
+# What stap prints once, after its first "[man ...]" reference.
+MAN_PAGE_HINT = "A message like [man foo] means for more info, run % man foo"
+
+# Deep enough for machine-made scripts (a condition of thousands of `||`),
+# shallow enough that the C stack holds (deeper scripts get an error).
+RECURSION_LIMIT = 10000
+
+
+PROGRAM = "stap5"
+
+
 def _getopt_message(exc):
     """GNU getopt's wording, which stap users see from stap."""
     opt = exc.opt
     if opt and len(opt) > 1:
         if "requires argument" in exc.msg:
-            return "option '--%s' requires an argument" % opt
-        if "must not have an argument" in exc.msg:
-            return "option '--%s' doesn't allow an argument" % opt
-        if "not a unique prefix" in exc.msg:
-            return "option '--%s' is ambiguous" % opt
-        return "unrecognized option '--%s'" % opt
-    if "requires argument" in exc.msg:
-        return "option requires an argument -- '%s'" % opt
-    return "invalid option -- '%s'" % opt
+            message = "option '--%s' requires an argument" % opt
+        elif "must not have an argument" in exc.msg:
+            message = "option '--%s' doesn't allow an argument" % opt
+        elif "not a unique prefix" in exc.msg:
+            message = "option '--%s' is ambiguous" % opt
+        else:
+            message = "unrecognized option '--%s'" % opt
+    elif "requires argument" in exc.msg:
+        message = "option requires an argument -- '%s'" % opt
+    else:
+        message = "invalid option -- '%s'" % opt
+    return "%s: %s" % (PROGRAM, message)
 
 
 def _expand_optional_long(argv):
@@ -344,7 +358,8 @@ def main(argv=None):
     try:
         session = parse_args(argv)
     except UsageError as exc:
-        sys.stderr.write("%s\nTry '--help' for more information. [man stap]\n" % exc)
+        sys.stderr.write("%s\nTry '--help' for more information. [man stap]\n%s\n"
+                         % (exc, MAN_PAGE_HINT))
         return 1
     except SessionError as exc:
         sys.stderr.write("%s\n" % exc)
@@ -359,9 +374,16 @@ def main(argv=None):
         sys.stdout.write(version_banner())
         return 0
     from stap5 import driver
+    from stap5.diagnostics import session_reporter
+    if sys.getrecursionlimit() < RECURSION_LIMIT:
+        sys.setrecursionlimit(RECURSION_LIMIT)
     try:
         return driver.run(session)
     except KeyboardInterrupt:
+        return 1
+    except RecursionError:
+        sys.stderr.write("%s: the script is nested too deeply for stap5 (more than a few "
+                         "thousand levels)\n" % PROGRAM)
         return 1
     except BrokenPipeError:
         # `stap5 -p1 ... | head`: the reader went away; not an error of ours.
@@ -370,3 +392,5 @@ def main(argv=None):
         except OSError:
             pass
         return 1
+    finally:
+        session_reporter(session).print_summary()
