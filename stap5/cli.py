@@ -50,7 +50,7 @@ Options:
    -p NUM     stop after pass NUM 1-5, instead of 5
               (parse, elaborate, translate, compile, run)
    -v         add verbosity to all passes
-   --vp {N}+  add per-pass verbosity [00000]
+   --vp {{N}}+  add per-pass verbosity [00000]
    -k         keep temporary directory
    -u         unoptimized translation
    -w         suppress warnings
