@@ -36,8 +36,10 @@ enum stp_probe_type {
 };
 
 struct context {
-	/* Owned by a probe handler while non-zero. */
-	atomic_t busy;
+	/* Owned by a probe handler while non-zero. Only this CPU sets it, and
+	 * what interrupts it (interrupts, NMIs) finishes before it resumes, so
+	 * a plain flag is enough: no atomic operation on the hot path. */
+	int busy;
 
 	/* The running probe, and its probe point string (for pp(), errors). */
 	const struct stp_probe *probe;
@@ -120,21 +122,24 @@ static void stp_contexts_free(void)
 }
 
 /* Take this CPU's context; NULL when it is busy. Preemption must be off. */
-static inline struct context *stp_context_acquire(void)
+static __always_inline struct context *stp_context_acquire(void)
 {
 	struct context *c;
 
 	if (unlikely(!stp_contexts))
 		return NULL;
 	c = stp_contexts[smp_processor_id()];
-	if (unlikely(!c || atomic_cmpxchg(&c->busy, 0, 1) != 0))
+	if (unlikely(!c || READ_ONCE(c->busy)))
 		return NULL;
+	WRITE_ONCE(c->busy, 1);
+	barrier();
 	return c;
 }
 
-static inline void stp_context_release(struct context *c)
+static __always_inline void stp_context_release(struct context *c)
 {
-	atomic_set(&c->busy, 0);
+	barrier();
+	WRITE_ONCE(c->busy, 0);
 }
 
 /* The context of the probe running on this CPU, for embedded C that has no
@@ -146,7 +151,7 @@ static inline struct context *stp_current_context(void)
 	if (unlikely(!stp_contexts))
 		return NULL;
 	c = stp_contexts[raw_smp_processor_id()];
-	return (c && atomic_read(&c->busy)) ? c : NULL;
+	return (c && READ_ONCE(c->busy)) ? c : NULL;
 }
 
 /* Wait until no handler holds any context (after probes are unregistered). */
@@ -157,7 +162,7 @@ static void stp_contexts_wait_idle(void)
 	if (!stp_contexts)
 		return;
 	for_each_possible_cpu(cpu) {
-		while (stp_contexts[cpu] && atomic_read(&stp_contexts[cpu]->busy))
+		while (stp_contexts[cpu] && READ_ONCE(stp_contexts[cpu]->busy))
 			msleep(1);
 	}
 }

@@ -70,9 +70,10 @@ struct stp_probe {
 };
 
 /* Low kernel stack: skip the probe rather than risk overflowing. */
-static inline bool stp_stack_too_low(void)
+static __always_inline bool stp_stack_too_low(void)
 {
-	unsigned long sp = (unsigned long)&sp;
+	/* (not &local: that would bring in the stack protector) */
+	unsigned long sp = (unsigned long)__builtin_frame_address(0);
 	unsigned long base = (unsigned long)task_stack_page(current);
 
 	if (sp >= base && sp < base + THREAD_SIZE)
@@ -83,8 +84,8 @@ static inline bool stp_stack_too_low(void)
 /* Take the context for probe p if the session is in `state`. NULL: do not
  * run it (counted as skipped where stap counts it). On success, preemption
  * is disabled until stp_probe_run() returns. */
-static struct context *stp_probe_enter(const struct stp_probe *p, int state,
-				       enum stp_probe_type type)
+static __always_inline struct context *stp_probe_enter(const struct stp_probe *p,
+						       int state, enum stp_probe_type type)
 {
 	struct context *c;
 
@@ -121,26 +122,31 @@ skip:
 	return NULL;
 }
 
-static void stp_probe_unlock(const struct stp_probe_lock *locks, unsigned n)
+/* The lock operations themselves, inlined: handlers already run with
+ * preemption disabled, and the out-of-line write_trylock() & co. cost a
+ * call (and a return thunk) each on every probe hit. */
+static __always_inline void stp_probe_unlock(const struct stp_probe_lock *locks,
+					     unsigned n)
 {
 	while (n-- > 0) {
 		if (locks[n].write)
-			write_unlock(locks[n].lock);
+			do_raw_write_unlock(locks[n].lock);
 		else
-			read_unlock(locks[n].lock);
+			do_raw_read_unlock(locks[n].lock);
 	}
 }
 
 /* Take the handler's global locks, each with up to MAXTRYLOCK tries
  * TRYLOCKDELAY us apart (never spin forever in a probe). */
-static bool stp_probe_lock(const struct stp_probe_lock *locks, unsigned n)
+static __always_inline bool stp_probe_lock(const struct stp_probe_lock *locks,
+					   unsigned n)
 {
 	unsigned i, tries = 0;
 
 	for (i = 0; i < n; i++) {
 		for (;;) {
-			if (locks[i].write ? write_trylock(locks[i].lock) :
-			    read_trylock(locks[i].lock))
+			if (locks[i].write ? do_raw_write_trylock(locks[i].lock) :
+			    do_raw_read_trylock(locks[i].lock))
 				break;
 			if (++tries > MAXTRYLOCK) {
 				stp_probe_unlock(locks, i);
@@ -155,7 +161,7 @@ static bool stp_probe_lock(const struct stp_probe_lock *locks, unsigned n)
 /* Run the handler of the probe entered by stp_probe_enter: take its global
  * locks, run it, flush its output, report its error. The context stays held.
  * Returns true if the handler ran and ended without error. */
-static bool stp_probe_handle(struct context *c)
+static __always_inline bool stp_probe_handle(struct context *c)
 {
 	const struct stp_probe *p = c->probe;
 
@@ -179,7 +185,7 @@ static bool stp_probe_handle(struct context *c)
 }
 
 /* Release what stp_probe_enter took. */
-static void stp_probe_leave(struct context *c)
+static __always_inline void stp_probe_leave(struct context *c)
 {
 	c->probe_point = NULL;
 	stp_check_skipped();
@@ -187,14 +193,14 @@ static void stp_probe_leave(struct context *c)
 	preempt_enable();
 }
 
-static inline void stp_probe_run(struct context *c)
+static __always_inline void stp_probe_run(struct context *c)
 {
 	stp_probe_handle(c);
 	stp_probe_leave(c);
 }
 
 /* The common case: enter, run, exit. */
-static inline void stp_probe_fire(const struct stp_probe *p, int state,
+static __always_inline void stp_probe_fire(const struct stp_probe *p, int state,
 				  enum stp_probe_type type, struct pt_regs *regs)
 {
 	struct context *c = stp_probe_enter(p, state, type);

@@ -108,12 +108,18 @@ static void stp_count_skipped(void)
 	atomic_inc(&stp_skipped_count);
 }
 
-static void stp_check_skipped(void)
+static noinline void stp_too_many_skipped(void)
 {
-	if (unlikely(atomic_read(&stp_skipped_count) > MAXSKIPPED) &&
-	    atomic_cmpxchg(&stp_session_state, STAP_SESSION_RUNNING,
+	if (atomic_cmpxchg(&stp_session_state, STAP_SESSION_RUNNING,
 			   STAP_SESSION_ERROR) == STAP_SESSION_RUNNING)
 		stp_error("Skipped too many probes, check MAXSKIPPED or try again with stap -t for more details.");
+}
+
+/* At the end of every probe hit: cheap unless the limit is passed. */
+static __always_inline void stp_check_skipped(void)
+{
+	if (unlikely(atomic_read(&stp_skipped_count) > MAXSKIPPED))
+		stp_too_many_skipped();
 }
 
 /* The names SystemTap's embedded C uses. */
