@@ -177,6 +177,7 @@ class Translator:
         }
         if function.embedded:
             out["body"] = function.body.code
+            out["line"], out["file"] = _code_position(function.body.tok)
         else:
             for symbol in function.locals.values():
                 info.frame.add_variable(symbol)
@@ -303,20 +304,45 @@ class Translator:
         embeds = []
         for embed in self.program.embeds:
             origin = embed.tok.location() if embed.tok is not None else "?"
-            embeds.append({"origin": origin.replace("*/", "* /"), "code": embed.code})
+            line, file_name = _code_position(embed.tok)
+            embeds.append({"origin": origin.replace("*/", "* /"), "code": embed.code,
+                           "line": line, "file": file_name})
         c_macros = []
         for definition in self.session.c_macros:
             name, sep, value = definition.partition("=")
             c_macros.append((name, value if sep else None))
         template = template_environment().get_template("module.c.j2")
-        return template.render(
+        return _restore_lines(module_name, template.render(
+            restore_line=_RESTORE_MARKER,
             module_name=module_name, version=stap5.__version__,
             script_name=script_name.replace("*/", "* /"),
             script_name_c=names.plain_c_string(script_name),
             c_macros=c_macros, embeds=embeds,
             globals=[self._globals[id(s)] for s in self.program.globals.values()],
             frames=self.frames, functions=functions, probes=probes,
-            regex_matchers=[m.code for m in self._regexes.values()])
+            regex_matchers=[m.code for m in self._regexes.values()]))
+
+
+# Embedded C is compiled under `#line` directives naming the script, so that
+# gcc's messages about it point at the .stp file; this marker, after each
+# such block, becomes a #line back to the generated file.
+_RESTORE_MARKER = "/* @stap5: restore line numbering */"
+
+
+def _code_position(tok):
+    """(line, C-escaped file name) where a `%{ ... %}` block's code starts."""
+    if tok is None:
+        return 1, "<unknown>"
+    line, _col = tok.position()
+    return line, names.plain_c_string(tok.file.name)
+
+
+def _restore_lines(module_name, text):
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if line == _RESTORE_MARKER:
+            lines[index] = '#line %d "%s.c"' % (index + 2, module_name)
+    return "\n".join(lines)
 
 
 def _note_usage(node, note):
