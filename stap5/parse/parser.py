@@ -16,6 +16,8 @@ from stap5.parse import ast, expectations, grammar, lalr, tables
 from stap5.parse.lexer import eof_token
 from stap5.parse.preprocessor import Preprocessor
 
+TABLE_FILE_NAME = "parsetables.pickle"
+
 # Tokens at which stap's parser starts over after an error.
 RECOVERY_TOKENS = frozenset(["PROBE", "GLOBAL", "FUNCTION", "PRIVATE", "EMBEDDED"])
 
@@ -41,7 +43,7 @@ def _table_file():
         return None
     if not os.access(base, os.W_OK):
         return None
-    return os.path.join(base, "parsetables.pickle")
+    return os.path.join(base, TABLE_FILE_NAME)
 
 
 class RestartError(StapError):
