@@ -145,3 +145,23 @@ def test_task_functions_agree_with_the_context_ones(results):
     assert re.fullmatch(r"task_uid\(16\): read fault \[man error::fault\] at 0x[0-9a-f]+",
                         lines[8]), lines[8]
     assert result.err == "" and result.rc == 0
+
+
+def test_target_set_follows_the_target_s_children(results):
+    result = results(OWN_CASES["target_set"])
+    lines = result.out.splitlines()
+    assert lines[:4] == [
+        "begin after init 1 stp_pid is staprun 1 target in set 1",
+        "data/bye.txt 11",          # a grandchild: its parent is in the set too
+        "data/hello.txt 11",
+        "outsiders 0 0",
+    ], result.out
+    # staprun begat the target, which begat cat and sh, which begat cat.
+    assert lines[4] == "target set:"
+    begat = [tuple(map(int, re.fullmatch(r"(\d+) begat (\d+)", line).groups()))
+             for line in lines[5:]]
+    assert len(begat) == 4, result.out
+    (staprun, target), (_, cat), (_, sh), (sh_again, cat_again) = begat
+    assert [parent for parent, _ in begat[1:3]] == [target, target]
+    assert sh_again == sh and cat_again > sh > cat > target
+    assert result.err == "" and result.rc == 0
