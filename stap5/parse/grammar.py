@@ -1,10 +1,12 @@
-"""The SystemTap grammar (ply.yacc), producing the tree of `ast.py`.
+"""The SystemTap grammar (ply.yacc rules), producing the tree of `ast.py`.
 
-Expressions use a precedence table (one `expr` nonterminal, so an operand is
-one or two reductions rather than fifteen).  The few places where stap's
-recursive-descent parser is stricter than the table are checked in the
-actions: an unparenthesized `in` expression cannot be the operand of a
-comparison, shift, concatenation, arithmetic or unary operator.
+Expressions use a precedence table, with two levels of nonterminals where
+stap's recursive-descent parser has a boundary: `expr` (assignments down to
+`&`) and `cexpr` (comparisons and tighter), with `in` between them.  So an
+`in` expression, or a bracketed `[e]`, cannot be the operand of a comparison
+or arithmetic: `x = [1] in a + 1` is `x = ([1] in a)` then a statement `+1`,
+as for stap.  A few checks stap makes while parsing are made in the actions
+(number literals where stap wants them, print functions, histograms).
 
 Statements take an optional `;` after them exactly where stap's parser
 consumes one (expressions, return, delete, next, break, continue); after a
@@ -12,8 +14,6 @@ block, `if`, loop or `try` a `;` is a statement of its own.
 """
 
 import re
-
-import ply.yacc
 
 from stap5.parse import ast
 from stap5.parse.lexer import tokens  # noqa: F401  (ply reads it from this module)
@@ -76,10 +76,6 @@ class LookaheadError(StapError):
 
 
 _context = None          # the ParseContext of the parse in progress
-
-
-def _error(message, tok, label="saw"):
-    _context.errors.append(StapError(message, tok, label=label))
 
 
 def _tok(p, n):
@@ -1121,24 +1117,16 @@ def _pragmas(code):
 # --- errors ------------------------------------------------------------------
 
 def p_error(tok):
+    # ply wants one; our driver (lalr.py) raises SyntaxErrorAt itself.
     raise SyntaxErrorAt(tok)
 
 
 class SyntaxErrorAt(Exception):
-    """ply reported a syntax error at `tok` (None at end of input)."""
+    """The parser met `tok` (None: the end of the input), which no rule takes."""
 
     def __init__(self, tok):
         super().__init__(tok)
         self.tok = tok
-
-
-def build_parser(table_file=None):
-    """Build the LALR parser; its tables are cached in `table_file` (a pickle)
-    when given, so that only the first run pays for their construction."""
-    import sys
-    return ply.yacc.yacc(module=sys.modules[__name__], debug=False,
-                         write_tables=table_file is not None, picklefile=table_file,
-                         errorlog=ply.yacc.NullLogger())
 
 
 def set_context(context):
