@@ -1,4 +1,6 @@
-"""Benchmark of passes 3-5, each measured side by side with its floor:
+"""Passes 3-5 beside their floors: a bare kbuild, a bare kprobe module.
+
+Each measured side by side with its floor:
 
 * pass 3 (translate) and pass 4 (build) of a representative script, against
   a bare kbuild of a one-file module (what any module costs to build);
@@ -134,27 +136,31 @@ def kprobe_cost_ns(workdir):
     return baseline, bare - baseline, stap5 - baseline
 
 
-def run(out=sys.stdout):
+def run(report, quick=False):
+    global REPEAT
+    if not os.path.exists(os.path.join(BUILD_TREE, "Makefile")):
+        report.skip("kernel headers %s are not installed (make setup)" % KVER)
+    if quick:
+        REPEAT = 1
     workdir = tempfile.mkdtemp(prefix="stap5-bench-")
     try:
         floor = bare_kbuild_ms(workdir)
         translate, build = pass_3_and_4_ms(workdir)
-        out.write("passes 3-4 (%s), medians of %d:\n" % (SCRIPT.name, REPEAT))
-        out.write("  pass 3 translate           %8.0f ms\n" % translate)
-        out.write("  pass 4 build               %8.0f ms\n" % build)
-        out.write("  bare kbuild, 1-file module %8.0f ms   (pass 4 / bare = %.2f)\n"
-                  % (floor, build / floor))
+        report.add("pass 3, translate %s" % SCRIPT.name, translate, "ms")
+        report.add("pass 4, build (cold, no module cache)", build, "ms")
+        report.add("bare kbuild of a one-file module", floor, "ms")
+        report.add("pass 4 / bare kbuild", build / floor, "x")
         baseline, bare, stap5 = kprobe_cost_ns(workdir)
-        out.write("kprobe cost per hit in the guest (TCG), %d getpid() calls, medians of %d:\n"
-                  % (CALLS, REPEAT))
-        out.write("  getpid() without probes    %8.0f ns\n" % baseline)
-        out.write("  bare kprobe module         %8.0f ns/hit\n" % bare)
-        out.write("  stap5 kprobe counting      %8.0f ns/hit   (stap5 / bare = %.2f)\n"
-                  % (stap5, stap5 / bare if bare > 0 else float("nan")))
+        report.add("getpid() in the guest (TCG), no probe", baseline, "ns/call")
+        report.add("bare kprobe module on __x64_sys_getpid", bare, "ns/hit")
+        report.add("stap5 counting kprobe, same function", stap5, "ns/hit")
+        report.add("stap5 / bare kprobe", stap5 / bare if bare > 0 else float("nan"), "x",
+                   "medians of %d; TCG timings are noisy under load" % REPEAT)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
     sys.path.insert(0, str(PROJECT))
-    run()
+    from testsuite.bench import Report
+    run(Report())
