@@ -37,15 +37,6 @@ def memory_usage():
                                               shared * page_kb, data * page_kb)
 
 
-def print_errors(errors, kind_word):
-    """Print diagnostics and stap's count line ("2 parse errors.")."""
-    out = sys.stderr
-    for err in errors:
-        out.write(err.render() + "\n")
-    count = len(errors)
-    out.write("%d %s%s.\n" % (count, kind_word, "" if count == 1 else "s"))
-
-
 def run(session):
     """Run passes 1..session.last_pass; return the exit status."""
     try:
@@ -57,7 +48,7 @@ def run(session):
 
 def _run_passes(session):
     from stap5.parse import pass1
-    from stap5.parse.printer import dump_file
+    from stap5.parse.printer import dump_pass1
 
     if session.vm and session.kernel_release == platform.release():
         # The guest runs the kernel stap5-prep --vm fetched.
@@ -74,26 +65,30 @@ def _run_passes(session):
                                  % (source, ko))
             return _after_build(session, ko, cache)
 
+    if session.dump is not None:
+        from stap5.elaborate.listing import run_dump
+        return run_dump(session)
+    if session.list_mode is not None:
+        from stap5.elaborate.listing import listing_script
+        session.script_text = listing_script(session)
+
     timer = PassTimer()
     result = pass1.run(session, whole_library=session.last_pass == 1
                        and session.verbosity(1) > 0)
-    if result.errors:
-        print_errors(result.errors, "parse error")
-        sys.stderr.write("Pass 1: parse failed.  [man error::pass1]\n")
-        return 1
+    pass1.report(session, result)
     if session.verbosity(1):
         sys.stderr.write("Pass 1: parsed user script and %d library scripts %s\n"
                          % (len(result.library_files), timer.report()))
+    if result.failed:
+        sys.stderr.write("Pass 1: parse failed.  [man error::pass1]\n")
+        return 1
     if session.last_pass == 1:
-        out = sys.stdout
-        out.write("# parse tree dump\n")
-        files = list(result.user_files)
-        if session.verbosity(1):
-            files += result.library_files
-        for stap_file in files:
-            out.write(dump_file(stap_file) + "\n")
-        out.flush()
+        sys.stdout.write(dump_pass1(result, session.verbosity(1) > 0))
+        sys.stdout.flush()
         return 0
+    if session.list_mode is not None:
+        from stap5.elaborate.listing import run_listing
+        return run_listing(session, result)
     elab = _pass2(session, result)
     if elab is None:
         return 1

@@ -77,8 +77,6 @@ def test_pass1_input_like_48(name, argv, stdin, scripts):
     assert actual.status == expected.status
 
 
-@pytest.mark.xfail(strict=True, reason="driver.py does not print pass 1 through "
-                   "pass1.report / printer.dump_pass1 / the session Reporter yet")
 def test_pass1_input_like_48_end_to_end(scripts):
     for name, argv, stdin in PASS1_CASES:
         expected = run_stap48(argv, stdin=stdin, cwd=scripts)

@@ -83,8 +83,6 @@ def test_broken_script_like_48(name, options, script, corpus_outcomes):
     assert actual.status == expected.status
 
 
-@pytest.mark.xfail(strict=True, reason="driver.py does not print pass 1 through "
-                   "pass1.report / printer.dump_pass1 / the session Reporter yet")
 def test_the_cli_prints_the_same(corpus_outcomes):
     """The CLI (driver and all) on a few corpus cases, not only pass 1's API."""
     for name in ("missing-close-paren-if", "similar-many", "cond-missing-then",
