@@ -42,6 +42,7 @@ class Elaborator:
         self._index = None
         self._deriver = None
         self.deriving_tok = None           # the probe's token while a family derives
+        self.listing = False               # -l/-L: no optimization, no displays
         self._warned = set()
 
     # --- diagnostics -----------------------------------------------------------
@@ -319,6 +320,13 @@ class Elaborator:
         for stap_file in user_files:
             self._add_file(stap_file)
         self._resolve_symbols()
+        if self.listing:
+            # Listing shows what each probe has, before any optimization,
+            # whatever failed elsewhere.
+            self._fix_statement_tokens()
+            optimize.fold_only(self)
+            types.infer(self)
+            return self.program
         if self.errors:
             return self.program
         checks.check_entry_ops(self)
@@ -334,15 +342,13 @@ class Elaborator:
         types.infer(self)
         if self.errors:
             return self.program
-        if self.session.dump is None and self.session.list_mode is None:
-            autoprint.add_displays(self)
-            if self.errors:
-                return self.program
+        autoprint.add_displays(self)
+        if self.errors:
+            return self.program
         optimize.optimize2(self)
         stable.hoist_stable_calls(self)
         checks.check(self)
-        if not self.errors and not self.program.probes and self.session.list_mode is None \
-                and self.session.dump is None:
+        if not self.errors and not self.program.probes:
             self.error("no probes found")
         return self.program
 

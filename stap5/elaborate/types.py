@@ -396,6 +396,10 @@ class TypeResolution:
             if component.index is not None:
                 self.expected = LONG
                 self.visit(component.index)
+        if getattr(node, "addressof", False) and node.type is None:
+            # an address is a number, whatever it points to
+            node.type = LONG
+            self.resolved(node.tok, LONG)
         self.still_unresolved += 1
         if self.assert_resolvability:
             self.elab.error(message, node.tok)

@@ -51,3 +51,9 @@ def optimize2(elab):
     if not elab.session.unoptimized:
         functions.remove_dead_overloads(elab)
         functions.merge_duplicate_functions(elab)
+
+
+def fold_only(elab):
+    """What runs with -u: constant folding (and @defined) to a fixed point."""
+    while const_fold.fold(elab.program).changed:
+        pass

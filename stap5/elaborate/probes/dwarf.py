@@ -35,6 +35,7 @@ def _debuginfo_installed(session):
 
 class DwarfProbe(ProbeFamily):
     name = "dwarf"
+    available = False
     patterns = tuple(_SHAPES)
 
     def derive(self, ctx, point, args):

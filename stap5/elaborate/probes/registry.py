@@ -36,6 +36,9 @@ class ProbeFamily:
     # Whether handlers of this family run in a context with registers of a
     # probed kernel function (kprobes) — decides what context functions mean.
     has_registers = False
+    # False for families only recognized to be refused (not listed by
+    # --dump-probe-types).
+    available = True
 
     def derive(self, ctx, point, args):
         """Return a list of (ProbePoint, params dict) for one matched point.

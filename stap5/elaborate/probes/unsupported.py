@@ -11,6 +11,7 @@ from stap5.elaborate.probes.registry import ProbeFamily
 
 
 class Unsupported(ProbeFamily):
+    available = False
     def __init__(self, name, what, patterns):
         self.name = name
         self.what = what
