@@ -165,3 +165,27 @@ def test_target_set_follows_the_target_s_children(results):
     assert [parent for parent, _ in begat[1:3]] == [target, target]
     assert sh_again == sh and cat_again > sh > cat > target
     assert result.err == "" and result.rc == 0
+
+
+def test_backtrace_from_the_probed_function_down(results):
+    result = results(OWN_CASES["backtrace"])
+    lines = result.out.splitlines()
+    assert lines[:2] == ["begin []", "[]"], result.out      # no registers in begin
+    blocks = "\n".join(lines[2:]).split("\n--\n")
+    assert len(blocks) == 4, result.out
+    printed, named, syms, rest = blocks
+    # getname() is called by do_sys_openat2(), called by the openat system call.
+    # (+0x0 once the runtime shows kprobes the probed address: see above.)
+    chain = ["getname", "do_sys_openat2", "__x64_sys_openat", "do_syscall_64",
+             "entry_SYSCALL_64_after_hwframe"]
+    full = r" 0x[0-9a-f]{16} : %s\+0x[0-9a-f]+/0x[0-9a-f]+ \[kernel\]"
+    assert len(printed.splitlines()) == len(chain), printed
+    for line, function in zip(printed.splitlines(), chain):
+        assert re.fullmatch(full % function, line), line
+    assert re.fullmatch(r" 0x[0-9a-f]{16} : getname\+0x[01]/0x[0-9a-f]+ \[kernel\]",
+                        printed.splitlines()[0])
+    for line, function in zip(named.splitlines(), chain):
+        assert re.fullmatch(r"%s\+0x[0-9a-f]+ \[kernel\]" % function, line), line
+    assert syms == printed              # print_syms(backtrace()) == print_backtrace()
+    assert rest.splitlines() == ["1 1", printed.splitlines()[0]], rest
+    assert result.err == "" and result.rc == 0
