@@ -65,4 +65,4 @@ def test_dump_functions():
     assert "pid:long ()" in lines and "exit:unknown ()" in lines
     assert "strlen:long (s:string)" in lines
     assert not [line for line in lines if line.startswith("_")]
-    assert len(lines) == len(set(lines)) > 500
+    assert len(lines) > 500
