@@ -95,6 +95,18 @@ def test_literal_escapes_are_resolved_before_the_regex_reads_them():
     assert program(r"a\x7c").matches("anything")            # a| : the empty branch
 
 
+def test_patterns_and_subjects_are_bytes():
+    """Scripts are UTF-8: a pattern's é is two bytes, as in the subject.  4.8
+    agrees on `.` against é; it crashes on any pattern byte >= 0x80, where
+    we just match bytes."""
+    e_acute = "\u00e9".encode()
+    assert not program("^.$").matches(e_acute) and program("^..$").matches(e_acute)
+    assert program("^\u00e9$").matches(e_acute)
+    assert program("[\u00e9]").matches(b"x\xa9") and not program("^[^\u00e9]$").matches(b"\xc3")
+    with pytest.raises(RegexError, match="at position 5\\): Inverted character range \udca9-a"):
+        check_pattern("[\u00e9-a]")
+
+
 def test_the_end_is_consumed_by_dollar():
     assert program("a$").matches("a") and not program("a$").matches("a\n")
     assert not program("a$$").matches("a")

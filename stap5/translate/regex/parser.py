@@ -124,6 +124,7 @@ class Pattern:
 _SIMPLE_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t",
                    "v": "\v", "\\": "\\"}
 _OCTAL = "01234567"
+_DECIMAL = "0123456789"
 _HEX = "0123456789abcdefABCDEF"
 
 
@@ -140,6 +141,9 @@ class Unescaped:
 
 
 def unescape(literal):
+    # The script's bytes: stap5 reads scripts as UTF-8 (surrogates for the
+    # rest), 4.8 as bytes; the C compiler gets the UTF-8 back.
+    literal = literal.encode("utf-8", "surrogateescape").decode("latin-1")
     out = []
     starts = []
     error = None
@@ -181,7 +185,7 @@ def unescape(literal):
             out.append(ch)
             starts.append(i)
             i += 1
-    return Unescaped("".join(ch if ord(ch) < 256 else "?" for ch in out), starts, n, error)
+    return Unescaped("".join(out), starts, n, error)
 
 
 # ---- bracket expression classes (C locale) ---------------------------------
@@ -238,6 +242,8 @@ class _Parser:
         return None
 
     def error(self, reason, index):
+        # Bytes of the pattern in the message: back to the script's text.
+        reason = reason.encode("latin-1").decode("utf-8", "surrogateescape")
         if index is None:
             raise RegexError(reason)
         raise RegexError(reason, self.starts[index] if index < self.n else self.length)
@@ -300,7 +306,7 @@ class _Parser:
             if ch == "}":
                 self.pos += 1
                 high = None
-            elif ch is not None and ch.isdigit():
+            elif ch is not None and ch in _DECIMAL:
                 high = self.number()
                 self.expect("}")
             else:
@@ -321,7 +327,7 @@ class _Parser:
 
     def number(self):
         start = self.pos
-        while self.peek() is not None and self.peek().isdigit():
+        while self.peek() is not None and self.peek() in _DECIMAL:
             self.pos += 1
         if self.pos == start:
             self.error("expected number", self.pos + (self.peek() is not None))
