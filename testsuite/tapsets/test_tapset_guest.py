@@ -127,26 +127,6 @@ def test_kprobe_addr_is_the_probed_address(results):
     assert "addr at entry 1" in results(OWN_CASES["extras"]).out.splitlines()
 
 
-def test_task_functions_agree_with_the_context_ones(results):
-    result = results(OWN_CASES["task"])
-    lines = result.out.splitlines()
-    assert lines[:6] == [
-        "current 1 1",
-        "ids 1 1 1 1 1 1",
-        "parent 1 sh sh",
-        "self cat state 0 prio 20 nice 0 cpu 1",
-        "files 1 1",
-        "none 0 0 []",
-    ], result.out
-    # Fields of a bad task pointer: faults at the field's address.
-    assert re.fullmatch(r"task_pid\(0\): read fault \[man error::fault\] at 0x[0-9a-f]+",
-                        lines[6]), lines[6]
-    assert lines[7] == "task_execname(8): kernel string copy fault"
-    assert re.fullmatch(r"task_uid\(16\): read fault \[man error::fault\] at 0x[0-9a-f]+",
-                        lines[8]), lines[8]
-    assert result.err == "" and result.rc == 0
-
-
 def test_target_set_follows_the_target_s_children(results):
     result = results(OWN_CASES["target_set"])
     lines = result.out.splitlines()
