@@ -93,7 +93,8 @@ def test_every_verdict_case_in_the_kernel(guest, workdir, kernel_build_dir):
 
 
 @pytest.mark.parametrize("options, output", [((), IN_CONTEXT_OUTPUT),
-                                             (("-DMAXSTRINGLEN=32",), IN_CONTEXT_OUTPUT_32)])
+                                             (("-DMAXSTRINGLEN=32",), IN_CONTEXT_OUTPUT_32)],
+                         ids=["default", "MAXSTRINGLEN=32"])
 def test_regexes_in_context(guest, workdir, kernel_build_dir, options, output):
     name = "stap5_regex_context%d" % len(options)
     module = build(IN_CONTEXT, name, workdir, kernel_build_dir, *options)

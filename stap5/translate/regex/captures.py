@@ -4,7 +4,11 @@ The match reported is the leftmost one, as long as possible (POSIX and 4.8
 agree on matched_str()).  Inside it, groups follow the greedy left-to-right
 preference (each `*`, `+`, `?`, `{}` takes as much as it can, alternatives
 are tried in order, as a backtracking matcher would) among the paths that
-cover exactly that span.  Finding them never backtracks:
+cover exactly that span; an iteration of `*`, `+` or `{n,}` beyond the
+minimum must consume a byte; a group keeps what it matched in an earlier
+iteration if the last one did not enter it.  4.8's tagged DFA differs on
+some ambiguous patterns (see testsuite/regex/cases.py).  Finding the groups
+never backtracks:
 
 1. `first`, backwards over the whole subject (END to byte 0): the set of
    kernels from which *some* match can be completed.  The smallest position
