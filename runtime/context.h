@@ -35,6 +35,20 @@ enum stp_probe_type {
 	stp_probe_type_procfs,
 };
 
+#ifdef STP_NEED_REGEX_MATCH
+/* The last `=~` of a script that asks for its groups (matched(), ngroups()):
+ * written by the translator's capturing matchers, read by tapset regex.stp. */
+#define STP_REGEX_MAX_GROUPS 32
+struct stp_regex_match {
+	int result;		/* the last =~ matched */
+	int ngroups;		/* groups of its pattern, group 0 (the whole match) included */
+	/* group g is subject[offsets[2g] .. offsets[2g + 1]), -1 when it took no part */
+	int offsets[2 * STP_REGEX_MAX_GROUPS];
+	string_t subject;	/* a copy of its subject */
+	uint16_t scratch[MAXSTRINGLEN + 2];	/* the matcher's working memory */
+};
+#endif
+
 struct context {
 	/* Owned by a probe handler while non-zero. Only this CPU sets it, and
 	 * what interrupts it (interrupts, NMIs) finishes before it resumes, so
@@ -82,6 +96,10 @@ struct context {
 	/* Output of the running probe, flushed as one record at its end. */
 	unsigned print_len;
 	char print_buf[STP_BUFFER_SIZE];
+
+#ifdef STP_NEED_REGEX_MATCH
+	struct stp_regex_match regex_match;
+#endif
 
 	/* The generated locals (union of probe and function frames). */
 	char locals[] __aligned(16);

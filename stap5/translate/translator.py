@@ -66,6 +66,7 @@ class Translator:
         self._globals = {}
         self._functions = {}
         self._regexes = {}              # pattern -> regex.Matcher
+        self._regex_groups = None
         self.frames = []
 
     def next_uid(self):
@@ -257,11 +258,21 @@ class Translator:
         if pattern not in self._regexes:
             try:
                 self._regexes[pattern] = regex.compile_matcher(
-                    pattern, "gen_regex_%d" % (len(self._regexes) + 1), self.syntax)
+                    pattern, "gen_regex_%d" % (len(self._regexes) + 1), self.syntax,
+                    captures=self._wants_regex_groups())
             except regex.RegexError as exc:
                 raise TranslationError("invalid regular expression: %s" % exc,
                                        pattern_node.tok) from None
         return self._regexes[pattern].cname
+
+    def _wants_regex_groups(self):
+        """Whether matchers must record groups: the script uses a tapset
+        function reading them (marked `/* pragma:tagged_dfa */`, as in stap)."""
+        if self._regex_groups is None:
+            self._regex_groups = any(
+                f.embedded and "pragma:tagged_dfa" in f.body.code
+                for f in self.program.used_functions())
+        return self._regex_groups
 
     # --- locks ---------------------------------------------------------------
 
@@ -308,6 +319,8 @@ class Translator:
             embeds.append({"origin": origin.replace("*/", "* /"), "code": embed.code,
                            "line": line, "file": file_name})
         c_macros = []
+        if self._wants_regex_groups():
+            c_macros.append(("STP_NEED_REGEX_MATCH", "1"))
         for definition in self.session.c_macros:
             name, sep, value = definition.partition("=")
             c_macros.append((name, value if sep else None))
