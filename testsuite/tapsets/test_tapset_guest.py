@@ -169,3 +169,15 @@ def test_backtrace_from_the_probed_function_down(results):
     assert syms == printed              # print_syms(backtrace()) == print_backtrace()
     assert rest.splitlines() == ["1 1", printed.splitlines()[0]], rest
     assert result.err == "" and result.rc == 0
+
+
+def test_printk_dump_stack_and_ftrace_reach_the_kernel(results, guest):
+    result = results(OWN_CASES["kernel_log"])
+    assert (result.out, result.err, result.rc) == ("done\n", "", 0)
+    log = guest.run(["dmesg"], timeout=30).out
+    assert "stap5 printk warning\n" in log and "stap5 printk default level\n" in log
+    # dump_stack() from the begin probe: its call trace passes through
+    # this module's handler.
+    assert re.search(r"Call Trace:\n(.*\n)*?.*dump_stack.*\n(.*\n)*?.*\[tt_kernel_log\]", log)
+    trace = guest.run(["cat", "/sys/kernel/tracing/trace"], timeout=30).out
+    assert re.search(r": stap5 ftrace line$", trace, re.M), trace[-2000:]
