@@ -22,6 +22,16 @@ class ResolvedPrinter(Printer):
     def __init__(self, program):
         self.program = program
 
+    def visit_TryBlock(self, node):
+        catch = node.catch_block
+        if isinstance(catch, ast.Block) and not catch.statements:
+            # stap prints an emptied catch block as nothing at all
+            text = "try {\n%s\n} catch" % self.visit(node.try_block)
+            if node.catch_var is not None:
+                text += " (%s)" % self.visit(node.catch_var)
+            return text + " {\n}\n"
+        return super().visit_TryBlock(node)
+
     def visit_Literal(self, node):
         display = getattr(node, "display", None)
         return display if display is not None else super().visit_Literal(node)

@@ -222,6 +222,8 @@ class DeadStatementRemover(Rewriter):
         node.catch_block = self.replace(node.catch_block)
         if node.try_block is None:
             return None
+        if node.catch_block is None:
+            node.catch_block = ast.Block([], tok=node.tok)     # catch {} is useful
         return node
 
     def generic(self, node):
