@@ -1,14 +1,38 @@
 """What pass 2 produces: the elaborated program that pass 3 translates.
 
-Pass 2 annotates the syntax tree in place and gathers the result here:
+Pass 2 annotates the syntax tree in place and gathers the result here
+(this is the contract with pass 3):
 
-* every variable reference (`ast.Symbol`, and the base of `ast.ArrayIndex`)
-  gets `.referent`, a VarSymbol (global, local or function parameter);
-* every `ast.FunctionCall` gets `.referent`, the FunctionDecl it calls;
+* `Program`: `files` (StapFiles in use: the user's first, then library
+  files in the order they joined), `globals` (unique name -> VarSymbol, in
+  order of first use), `functions` (name -> the FunctionDecl overloads in
+  use; `used_functions()` lists them all, in stap's order), `probes`
+  (DerivedProbe list, in stap's order) and `embeds` (top-level `%{ %}`).
+* every variable reference (`ast.Symbol`, the base of `ast.ArrayIndex`,
+  the array of `ast.ArrayIn`/`ForeachLoop`) gets `.referent`, a VarSymbol
+  (global, local or function parameter);
+* every `ast.FunctionCall` gets `.referents`, the overloads it may run in
+  order (a later one runs when an earlier one executes `next`), and
+  `.referent`, the first of them;
 * every expression gets `.type`: "long", "string", "stats" or None (none
   found, which for a function's return means "void");
+* a FunctionDecl in use gets `file` (its StapFile), `locals` (name ->
+  VarSymbol), `param_symbols` (name -> VarSymbol; each Param also has
+  `.symbol`), `inferred_type`, `overload_index`; `embedded` and `pragmas`
+  come from pass 1.  `function_unique_name(f)` is stap's mangled name;
+* a `PrintFormat` with a format gets `.directives` (printf_format);
+* the `$value` TargetSymbol of a procfs probe gets `.procfs_value = True`;
 * each probe point becomes one or more DerivedProbe, with its body (alias
-  prologues and epilogues merged in), its family and its locals.
+  prologues and epilogues merged in, the point's condition checked first
+  as `if (!(cond)) next`), its family (`.family.name`: "begin", "end",
+  "error", "never", "timer", "timer.jiffies", "timer.profile", "kprobe",
+  "kprobe.statement", "procfs"), its family-specific `params` (documented
+  in each family's module), its locals and its `condition` (None, or the
+  expression, still there for pass 3 to arm/disarm the probe).  A probe
+  made up by pass 2 has `synthetic` set: the `end` probes printing unread
+  globals (`global_display` is the VarSymbol shown) and the `begin` probe
+  stap adds when conditions read variables (`condition_initializer`, with
+  `condition_probes`, see conditions.py).
 """
 
 LONG = "long"

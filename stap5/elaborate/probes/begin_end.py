@@ -3,6 +3,8 @@
 begin probes run when the session starts, end probes when it ends, error
 probes when it ends because of a runtime error; within each kind, lower
 priority numbers run first (ties in script order).
+
+params: `priority` (int, 0 when not given); `never` has none.
 """
 
 from stap5.elaborate.probes.registry import ProbeFamily

@@ -1,9 +1,14 @@
 """`kprobe.*` probes: kprobes and kretprobes on kernel functions by name
 (no debuginfo needed), and on absolute addresses (guru mode only).
 
-A function name may be a glob (`vfs_*`); it is expanded against the target
-kernel's symbol table.  Module functions are resolved by the kernel when
+A function name may be a glob (`vfs_*`) with alternatives in braces
+(`__{ia32,x64}_sys_open`, as the syscall tapsets write it); it is expanded
+against the target kernel's symbol table.  Module functions are resolved by the kernel when
 the probe is registered.
+
+params: family "kprobe": `symbol` (the function), `module` (None for the
+kernel), `return` (a kretprobe), `maxactive` (None when not given),
+`comment` (for the -p2 dump); "kprobe.statement": `address`, `comment`.
 """
 
 import fnmatch

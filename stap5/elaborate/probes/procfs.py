@@ -5,6 +5,9 @@ the handler stores in `$value`; procfs("name").write runs when it is
 written, with the written data in `$value`.  `.maxsize(N)` bounds a read
 buffer, `.umask(N)` sets the file mode.  Without a name the file is
 called "command".
+
+params: `path` (under /proc/systemtap/MODULE/), `write` (bool), `maxsize`
+(None when not given), `mode` (the file's permission bits).
 """
 
 from stap5.diagnostics import StapError

@@ -4,6 +4,13 @@ timer.{s,sec,ms,msec,us,usec,ns,nsec}(N) and timer.hz(N) run on a high
 resolution timer, timer.jiffies(N) on the jiffies timer; `.randomize(M)`
 adds a random -M..M to each period.  timer.profile.tick runs on every CPU
 at each scheduler tick (the `timer.profile` alias in our tapsets uses it).
+4.8 refuses timer.profile.tick on kernels without register_timer_hook
+(6.1 has none) and its tapset falls back to a perf probe; our runtime
+implements the tick with a perf cpu-clock event, so it is accepted here.
+
+params: family "timer": `interval_ns`, `randomize_ns` (0 when not given);
+"timer.jiffies": `interval_jiffies`, `randomize_jiffies`; "timer.profile":
+none.
 """
 
 from stap5.diagnostics import StapError
