@@ -43,6 +43,7 @@ class Elaborator:
         self._deriver = None
         self.deriving_tok = None           # the probe's token while a family derives
         self.listing = False               # -l/-L: no optimization, no displays
+        self._entry_count = 0              # @entry expressions saved so far
         self._warned = set()
 
     # --- diagnostics -----------------------------------------------------------
@@ -362,11 +363,31 @@ class Elaborator:
             position += 1
             self.program.embeds.extend(stap_file.embeds)
             for decl in stap_file.probes:
-                for probe in derive.derive_probe(self, decl):
+                for probe in self._with_entry_probes(derive.derive_probe(self, decl)):
                     probe.index = len(self.program.probes)
                     self.program.probes.append(probe)
                     resolver.resolve_probe(probe)
             self._resolve_pending_functions(resolver)
+
+    def _with_entry_probes(self, derived):
+        """kprobe .return probes using @entry get their entry probe first."""
+        from stap5.elaborate import entry
+        for probe in derived:
+            if probe.family.supports_entry(probe) and entry.has_entry_ops(probe):
+                yield from entry.expand(self, probe)
+            else:
+                yield probe
+
+    def next_entry_number(self):
+        self._entry_count += 1
+        return self._entry_count - 1
+
+    def declare_synthetic_global(self, name, arity, tok):
+        """A global pass 2 makes up (found by name like a declared one)."""
+        from stap5.elaborate.entry import make_global
+        symbol = make_global(name, arity, tok)
+        self._declared.setdefault(name, []).insert(0, symbol)
+        self._use_global(symbol, tok)       # in the program from the start, as in stap
 
     def _fix_statement_tokens(self):
         from stap5.elaborate.astutil import statements_start_at_first_token

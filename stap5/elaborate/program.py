@@ -88,7 +88,7 @@ class VarSymbol:
     @property
     def unique_name(self):
         """The name stap's -p2 dump and our C code use for a global."""
-        if self.scope != "global":
+        if self.scope != "global" or getattr(self, "raw_unique_name", False):
             return self.name
         if self.private_file is not None:
             return "__private_%s_%s" % (mangle_file_name(self.private_file), self.name)

@@ -31,6 +31,9 @@ class KprobeFunction(ProbeFamily):
     patterns = tuple(_SHAPES)
     has_registers = True
 
+    def supports_entry(self, probe):
+        return bool(probe.params.get("return"))     # see elaborate/entry.py
+
     def derive(self, ctx, point, args):
         pattern = args["function"]
         module = args.get("module")
