@@ -173,6 +173,7 @@ class Translator:
             "signature": names.plain_c_string("%s:%s (%s)" % (function.name,
                                                               rettype or "unknown", params)),
             "location": names.plain_c_string(function.tok.location()),
+            "near": names.near(function.tok),
             "returns_string": rettype == STRING, "returns_long": rettype == LONG,
             "arg_macros": [(p.name, names.local_name(p.symbol)) for p in function.params],
         }

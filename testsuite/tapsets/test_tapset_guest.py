@@ -23,13 +23,6 @@ OWN_CASES = {case.name: case for case in cases(OWN)}
 # Differences from 4.8 that belong to other parts of stap5, each with the
 # reason; strict, so that the fix shows up as XPASS and the entry goes.
 KNOWN_DIFFERENCES = {
-    "error": "translator: 4.8 reports error() without a 'near' part (error() clears "
-             "last_stmt and 4.8's call sites do not set it again); stap5 adds "
-             "\"near identifier 'error' at ...\"",
-    "exit_end": "translator: 4.8 sets last_stmt to the function's declaration on entry, "
-                "so an error in kernel_string() is reported near "
-                "'identifier 'kernel_string' at <tapset>/conversions.stp'; stap5 "
-                "reports it at the call site",
     "timer_context": "runtime: hrtimer probes get get_irq_regs() as kregs; in 4.8 "
                      "timer.ms() has no registers (registers_valid() 0, addr() 0)",
 }
