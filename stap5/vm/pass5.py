@@ -10,7 +10,7 @@ host: the guest cannot write to the host's files.
 import signal
 import sys
 
-from stap5.vm.guest import Guest, GuestError, TimeoutExpired
+from stap5.vm.guest import Guest, GuestDied, GuestError, TimeoutExpired
 
 
 def run_in_guest(kernel_release, staprun_args, output_file=None, verbose=0):
@@ -32,10 +32,21 @@ def run_in_guest(kernel_release, staprun_args, output_file=None, verbose=0):
             command = guest.python_command("-m", "stap5.run.staprun", *staprun_args)
             process = guest.start(command, stdout=out, stderr=sys.stderr, capture=False)
             previous = {}
+            interrupts = []
 
             def forward(signum, _frame):
-                process.send_signal(signal.SIGINT if signum == signal.SIGINT
-                                    else signal.SIGTERM)
+                # Ctrl-C asks staprun5 to stop (end probes run); a second one
+                # insists; a third gives up on a guest that no longer answers
+                # (say, after a kernel oops).
+                interrupts.append(signum)
+                if len(interrupts) >= 3:
+                    sys.stderr.write("stap5: killing the virtual machine\n")
+                    guest.kill()
+                elif len(interrupts) == 2:
+                    process.send_signal(signal.SIGTERM)
+                else:
+                    process.send_signal(signal.SIGINT if signum == signal.SIGINT
+                                        else signal.SIGTERM)
             for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
                 previous[signum] = signal.signal(signum, forward)
             try:
@@ -44,6 +55,9 @@ def run_in_guest(kernel_release, staprun_args, output_file=None, verbose=0):
                 for signum, handler in previous.items():
                     signal.signal(signum, handler)
             return result.rc if result.rc >= 0 else 128 - result.rc
+    except GuestDied as exc:
+        sys.stderr.write("ERROR: the virtual machine stopped: %s\n" % exc)
+        return 1
     except TimeoutExpired as exc:
         sys.stderr.write("ERROR: the guest did not finish in time: %s\n" % exc)
         return 1
