@@ -15,7 +15,7 @@ its run needs:
 expected/NAME.stdout and NAME.stderr are what 4.8 printed (recorded with
 `python -m testsuite.oracle --fast` in the same guest; __SCRIPT__ stands for
 the script's path), except for procfs.stp whose 4.8 run cannot create its
-file on this kernel.  All modules are built first (two at a time), then run
+file on this kernel, and extensions.stp, which tests functions 4.8 lacks.  All modules are built first (two at a time), then run
 in one guest boot; after each run no stap5 module may remain loaded.
 """
 

@@ -42,7 +42,12 @@ def test_the_library_is_there():
         assert name in names, name
 
 
-@pytest.mark.parametrize("function", PUBLIC, ids=lambda f: "%s/%d" % f.key)
+# Functions of ours that 4.8 does not have, on purpose (tapsets/extensions.stp).
+EXTENSIONS = {("toupper", 1), ("tolower", 1), ("abs", 1), ("min", 2), ("max", 2)}
+
+
+@pytest.mark.parametrize("function", [f for f in PUBLIC if f.key not in EXTENSIONS],
+                         ids=lambda f: "%s/%d" % f.key)
 def test_signature_is_4_8s(function):
     assert function.key in THEIRS, "SystemTap 4.8 has no %s with %d arguments" % function.key
     theirs = THEIRS[function.key][0]
