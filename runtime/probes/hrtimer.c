@@ -36,8 +36,9 @@ static enum hrtimer_restart stp_hrtimer_fn(struct hrtimer *timer)
 					stp_hrtimer_next_interval(st->probe)));
 		rc = HRTIMER_RESTART;
 	}
-	stp_probe_fire(st->probe, STAP_SESSION_RUNNING, stp_probe_type_hrtimer,
-		       get_irq_regs());
+	/* No registers: what the timer interrupted is not the probe's business
+	 * (stap's timer.ms has registers_valid() 0 and addr() 0 too). */
+	stp_probe_fire(st->probe, STAP_SESSION_RUNNING, stp_probe_type_hrtimer, NULL);
 	return rc;
 }
 

@@ -20,8 +20,13 @@ struct stp_kprobe_state {
 static int stp_kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct stp_kprobe_state *st = container_of(kp, struct stp_kprobe_state, u.kp);
+	unsigned long ip = instruction_pointer(regs);
 
+	/* A breakpoint-based kprobe sees the address after its int3: show the
+	 * handler the probed address (addr(), symdata(addr())), as stap does. */
+	instruction_pointer_set(regs, (unsigned long)kp->addr);
 	stp_probe_fire(st->probe, STAP_SESSION_RUNNING, stp_probe_type_kprobe, regs);
+	instruction_pointer_set(regs, ip);
 	return 0;
 }
 

@@ -7,6 +7,7 @@ see each script).  All modules are built first, two at a time, then run in
 the session's guest, each once.
 """
 
+import os
 import re
 import time
 
@@ -17,14 +18,15 @@ from .cases import (OWN, SCRIPTS, build_all, cases, expected, loaded_test_module
 
 pytestmark = pytest.mark.vm
 
+TAPSETS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))), "tapsets")
+
 COMPARED = cases(SCRIPTS)
 OWN_CASES = {case.name: case for case in cases(OWN)}
 
 # Differences from 4.8 that belong to other parts of stap5, each with the
 # reason; strict, so that the fix shows up as XPASS and the entry goes.
 KNOWN_DIFFERENCES = {
-    "timer_context": "runtime: hrtimer probes get get_irq_regs() as kregs; in 4.8 "
-                     "timer.ms() has no registers (registers_valid() 0, addr() 0)",
 }
 
 
@@ -106,16 +108,14 @@ def test_symbols_modules_and_profile_alias(results):
     ]:
         assert line in lines, result.out
     assert not any(line.startswith("bad user probefunc") for line in lines), result.out
-    # probemod() in an end probe: no kernel address to go by.
+    # probemod() in an end probe: no kernel address to go by.  As in 4.8,
+    # an error inside a function is reported near the function.
     assert result.err == ("ERROR: Cannot determine kernel module name near identifier "
-                          "'probemod' at own/extras.stp:54:11\n"
-                          "WARNING: Number of errors: 1, skipped probes: 0\n")
+                          "'probemod' at %s/linux/context-symbols.stp:133:10\n"
+                          "WARNING: Number of errors: 1, skipped probes: 0\n" % TAPSETS)
     assert result.rc == case.exit_status
 
 
-@pytest.mark.xfail(reason="runtime: a kprobe handler sees regs->ip one past the "
-                   "breakpoint; 4.8 sets it to the probed address while the handler "
-                   "runs, so addr() is the function's address", strict=True)
 def test_kprobe_addr_is_the_probed_address(results):
     assert "addr at entry 1" in results(OWN_CASES["extras"]).out.splitlines()
 
