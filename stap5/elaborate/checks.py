@@ -3,7 +3,9 @@
 * an array must not be modified (an element assigned, incremented or
   deleted) inside a `foreach` over it, neither directly nor by a called
   function;
-* a statistic may not be given two different histogram shapes.
+* a statistic may not be given two different histogram shapes;
+* every `=~` pattern a probe can reach (through the functions it calls)
+  must compile: the first bad one of each probe is reported.
 """
 
 from stap5.elaborate.errors import SemanticError
@@ -120,6 +122,48 @@ def check_entry_ops(elab):
                 break
 
 
+def _check_regexes(elab):
+    from stap5.translate.regex import RegexError, check_pattern
+    checked = {}                    # pattern -> RegexError or None
+    for probe in elab.program.probes:
+        for node in _reachable_nodes(probe.body):
+            if not isinstance(node, ast.RegexMatch) or \
+                    not isinstance(node.pattern, ast.Literal):
+                continue
+            pattern = node.pattern.value
+            if pattern not in checked:
+                try:
+                    check_pattern(pattern)
+                    checked[pattern] = None
+                except RegexError as exc:
+                    checked[pattern] = exc
+            if checked[pattern] is not None:
+                # stap stops at a probe's first bad pattern; the next
+                # probes' errors are "similar" whatever their pattern.
+                elab.error(str(checked[pattern]), node.pattern.tok,
+                           similar="regex compilation error")
+                break
+
+
+def _reachable_nodes(body):
+    """The nodes of a probe body and of the functions it calls, in
+    evaluation order (a function's body after its call's arguments),
+    each function once."""
+    seen = set()
+
+    def visit(node):
+        yield node
+        for child in node.children():
+            yield from visit(child)
+        if isinstance(node, ast.FunctionCall):
+            for function in getattr(node, "referents", None) or ():
+                if id(function) not in seen and not function.embedded:
+                    seen.add(id(function))
+                    yield from visit(function.body)
+    return visit(body)
+
+
 def check(elab):
     ForeachMutation(elab).run()
     _check_histograms(elab)
+    _check_regexes(elab)
