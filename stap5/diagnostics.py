@@ -176,7 +176,8 @@ class Reporter:
         self.session = session
         self._out = out
         self._seen = set()
-        self.suppressed = 0
+        self.suppressed = 0             # errors not printed (pass 1's, pass 2's)
+        self.suppressed_warnings = 0    # pass 2's
 
     @property
     def out(self):
@@ -206,9 +207,16 @@ class Reporter:
 
     def print_summary(self):
         """The end-of-run note about suppressed messages, if any."""
+        lines = []
         if self.suppressed:
-            self.out.write("Number of similar error messages suppressed: %d.\n"
-                           "Rerun with -v to see them.\n" % self.suppressed)
+            lines.append("Number of similar error messages suppressed: %d.\n"
+                         % self.suppressed)
+        if self.suppressed_warnings:
+            lines.append("Number of similar warning messages suppressed: %d.\n"
+                         % self.suppressed_warnings)
+        if lines:
+            lines.append("Rerun with -v to see them.\n")
+            self.out.write("".join(lines))
 
 
 def session_reporter(session):

@@ -243,10 +243,11 @@ def _pass2(session, result):
     """Elaborate; print pass 2's messages and -v line.  The Elaborator, or
     None if the pass failed."""
     from stap5.elaborate import elaborate
+    from stap5.diagnostics import session_reporter
     from stap5.elaborate.report import MessagePrinter
     timer = PassTimer()
     elab = elaborate(session, result)
-    printer = MessagePrinter(session.verbosity(2) > 0)
+    printer = MessagePrinter(session.verbosity(2) > 0, session_reporter(session))
     printer.print_all(elab.messages)
     failed = bool(elab.errors) or (session.warnings_as_errors and bool(elab.warnings))
     if session.verbosity(2):
@@ -259,5 +260,4 @@ def _pass2(session, result):
                              timer.report()))
     if failed:
         sys.stderr.write("Pass 2: analysis failed.  [man error::pass2]\n")
-    printer.summary()
     return None if failed else elab
