@@ -21,13 +21,15 @@ def is_pure_embedded(code):
 class VarUse(ast.NodeVisitor):
     def __init__(self):
         self.read = set()           # id() of VarSymbols read
-        self.used = set()           # ... read as a value (not only by ++, +=, delete)
+        self.used = set()           # ... read as a value (not only by a `++`, `+=`
+                                    #     whose value is discarded, or `delete`)
         self.written = set()        # ... written
         self.embedded_seen = False  # impure embedded C, printing, $var writes...
         self.symbols = {}           # id() -> VarSymbol, for callers that want them
         self._lvalue = None         # the node being assigned (a pure write)
         self._lrvalue = None        # the node being read-modified-written
         self._functions = set()     # functions already followed
+        self._discarded = set()     # id() of expressions whose value is dropped
 
     # --- results ---------------------------------------------------------------
 
@@ -103,6 +105,8 @@ class VarUse(ast.NodeVisitor):
     def visit_AssignmentExpr(self, node):
         pure_write = node.op in ("=", "<<<")
         self._with_lvalue(node.left, lambda: self.visit(node.left), pure_write)
+        if not pure_write:
+            self._note_value_use(node, node.left)
         saved = self._lvalue, self._lrvalue
         self._lvalue = self._lrvalue = None
         try:
@@ -112,8 +116,30 @@ class VarUse(ast.NodeVisitor):
 
     def visit_PreCrement(self, node):
         self._with_lvalue(node.operand, lambda: self.visit(node.operand), False)
+        self._note_value_use(node, node.operand)
 
     visit_PostCrement = visit_PreCrement
+
+    def _note_value_use(self, node, target):
+        """`if (n++)`, `x = (n += 2)`: the variable's value is used, as stap
+        sees it (`n++;` alone only updates it)."""
+        if id(node) in self._discarded:
+            return
+        if isinstance(target, ast.ArrayIndex):
+            target = target.base
+        symbol = getattr(target, "referent", None)
+        if symbol is not None:
+            self.used.add(id(symbol))
+
+    def visit_ExprStatement(self, node):
+        self._discarded.add(id(node.expr))
+        self.visit(node.expr)
+
+    def visit_ForLoop(self, node):
+        for expr in (node.init, node.incr):
+            if expr is not None:
+                self._discarded.add(id(expr))
+        self.generic_visit(node)
 
     def visit_DeleteStatement(self, node):
         # Like ++ (the value is protected from the optimizer as if read),
