@@ -13,20 +13,28 @@ from stap5.elaborate.program import STATS
 from stap5.parse import ast
 
 
+def _modified_element(node):
+    """The array element (ArrayIndex) a node assigns, increments or
+    deletes, or None."""
+    target = None
+    if isinstance(node, ast.AssignmentExpr):
+        target = node.left
+    elif isinstance(node, (ast.PreCrement, ast.PostCrement)):
+        target = node.operand
+    elif isinstance(node, ast.DeleteStatement):
+        target = node.target
+    if isinstance(target, ast.ArrayIndex) and isinstance(target.base, ast.Symbol):
+        return target
+    return None
+
+
 def _element_writes(node):
     """(ArrayIndex, VarSymbol) of array elements a tree modifies."""
     for child in ast.walk(node):
-        target = None
-        if isinstance(child, ast.AssignmentExpr):
-            target = child.left
-        elif isinstance(child, (ast.PreCrement, ast.PostCrement)):
-            target = child.operand
-        elif isinstance(child, ast.DeleteStatement):
-            target = child.target
-        if isinstance(target, ast.ArrayIndex) and isinstance(target.base, ast.Symbol):
-            symbol = getattr(target.base, "referent", None)
-            if symbol is not None:
-                yield target, symbol
+        target = _modified_element(child)
+        symbol = getattr(target.base, "referent", None) if target is not None else None
+        if symbol is not None:
+            yield target, symbol
 
 
 class ForeachMutation:
@@ -56,14 +64,8 @@ class ForeachMutation:
             if symbol is not None:
                 self.iterating.pop()
             return
-        target = None
-        if isinstance(node, ast.AssignmentExpr):
-            target = node.left
-        elif isinstance(node, (ast.PreCrement, ast.PostCrement)):
-            target = node.operand
-        elif isinstance(node, ast.DeleteStatement):
-            target = node.target
-        if isinstance(target, ast.ArrayIndex) and isinstance(target.base, ast.Symbol):
+        target = _modified_element(node)
+        if target is not None:
             symbol = getattr(target.base, "referent", None)
             for iterated in self.iterating:
                 if iterated is symbol:

@@ -109,6 +109,17 @@ class TypeResolution:
 
     # --- outcomes ------------------------------------------------------------
 
+    def _settle(self, node, type_):
+        """Give an expression whose type is fixed by its kind its type."""
+        if node.type is None:
+            node.type = type_
+            self.resolved(node.tok, type_)
+
+    def _expect_numeric_result(self, node):
+        """A number is not what a string or statistic context wants."""
+        if self.expected in (STATS, STRING):
+            self.invalid(node.tok, self.expected)
+
     def resolved(self, tok, type_, decl=None, index=-1):
         self.newly_resolved += 1
         if decl is not None:
@@ -381,9 +392,7 @@ class TypeResolution:
     def visit_TargetSymbol(self, node):
         if getattr(node, "procfs_value", False):
             expected = self.expected
-            if node.type is None:
-                node.type = STRING
-                self.resolved(node.tok, STRING)
+            self._settle(node, STRING)
             if expected is not None and expected != STRING:
                 self.mismatch(node.tok, expected, STRING)
             return
@@ -520,9 +529,7 @@ class TypeResolution:
                     self.unresolved(arg.tok)
 
     def visit_BinaryExpr(self, node):
-        expected = self.expected
-        if expected in (STATS, STRING):
-            self.invalid(node.tok, expected)
+        self._expect_numeric_result(node)
         self.expected = LONG
         self.visit(node.left)
         self.expected = LONG
@@ -530,28 +537,20 @@ class TypeResolution:
         if node.left.type is not None and node.right.type is not None \
                 and node.left.type != node.right.type:
             self.mismatch_sides(node)
-        if node.type is None:
-            node.type = LONG
-            self.resolved(node.tok, LONG)
+        self._settle(node, LONG)
 
     visit_LogicalExpr = visit_BinaryExpr
 
     def visit_UnaryExpr(self, node):
-        expected = self.expected
-        if expected in (STATS, STRING):
-            self.invalid(node.tok, expected)
+        self._expect_numeric_result(node)
         self.expected = LONG
         self.visit(node.operand)
-        if node.type is None:
-            node.type = LONG
-            self.resolved(node.tok, LONG)
+        self._settle(node, LONG)
 
     visit_PreCrement = visit_PostCrement = visit_UnaryExpr
 
     def visit_ComparisonExpr(self, node):
-        expected = self.expected
-        if expected in (STATS, STRING):
-            self.invalid(node.tok, expected)
+        self._expect_numeric_result(node)
         if not hasattr(node.right, "type"):
             node.right.type = _literal_type(node.right) if isinstance(node.right, ast.Literal) \
                 else None
@@ -562,19 +561,13 @@ class TypeResolution:
         if node.left.type is not None and node.right.type is not None \
                 and node.left.type != node.right.type:
             self.mismatch_sides(node)
-        if node.type is None:
-            node.type = LONG
-            self.resolved(node.tok, LONG)
+        self._settle(node, LONG)
 
     def visit_RegexMatch(self, node):
-        expected = self.expected
-        if expected in (STATS, STRING):
-            self.invalid(node.tok, expected)
+        self._expect_numeric_result(node)
         self.expected = STRING
         self.visit(node.left)
-        if node.type is None:
-            node.type = LONG
-            self.resolved(node.tok, LONG)
+        self._settle(node, LONG)
 
     def visit_ConcatExpr(self, node):
         expected = self.expected
@@ -584,9 +577,7 @@ class TypeResolution:
         self.visit(node.left)
         self.expected = STRING
         self.visit(node.right)
-        if node.type is None:
-            node.type = STRING
-            self.resolved(node.tok, STRING)
+        self._settle(node, STRING)
 
     def visit_TernaryExpr(self, node):
         sub = self.expected
@@ -644,9 +635,7 @@ class TypeResolution:
             self.visit(left)
             self.expected = STRING
             self.visit(right)
-            if node.type is None:
-                node.type = STRING
-                self.resolved(node.tok, STRING)
+            self._settle(node, STRING)
         elif op == "=":
             sub = expected
             if sub is None and node.type is not None:
@@ -723,26 +712,18 @@ class TypeResolution:
             self.check_arg_type(kind, arg)
 
     def visit_DerefOp(self, node):
-        expected = self.expected
-        if expected in (STATS, STRING):
-            self.invalid(node.tok, expected)
+        self._expect_numeric_result(node)
         self.expected = LONG
         self.visit(node.size)
         self.expected = LONG
         self.visit(node.address)
-        if node.type is None:
-            node.type = LONG
-            self.resolved(node.tok, LONG)
+        self._settle(node, LONG)
 
     def visit_RegisterOp(self, node):
-        expected = self.expected
-        if expected in (STATS, STRING):
-            self.invalid(node.tok, expected)
+        self._expect_numeric_result(node)
         self.expected = LONG
         self.visit(node.register)
-        if node.type is None:
-            node.type = LONG
-            self.resolved(node.tok, LONG)
+        self._settle(node, LONG)
 
 
 def _literal_type(node):
