@@ -257,10 +257,16 @@ def _set_module_name(session, value):
     session.module_name = value
 
 
+# What stap lets through to the module's parameters (case-insensitively).
+GLOBAL_SETTING_PATTERN = "^[a-z_][a-z0-9_]*=[a-z0-9_.-]+$"
+
+
 def _set_global(session, value):
-    name, sep, _ = value.partition("=")
-    if not sep or not name:
-        raise SessionError("Invalid -G argument '%s': it must be VAR=VALUE." % value)
+    import re
+    if not re.match(GLOBAL_SETTING_PATTERN, value, re.IGNORECASE):
+        # stap's own words, its status included
+        raise SessionError("ERROR: Safety pattern mismatch for -G parameter ('%s' vs. '%s') rc=1"
+                           % (value, GLOBAL_SETTING_PATTERN))
     session.global_settings.append(value)
 
 

@@ -106,6 +106,9 @@ OPTION_ERRORS = [
     ("no-script-with-options", ["-p1", "-v"]),
     ("only-E", ["-p1", "-E", "probe end {}"]),
     ("two-e", ["-p1", "-e", "probe a {}", "-e", "probe b {}"]),
+    ("G-without-value", ["-p1", "-G", "x", "-e", "probe begin {}"]),
+    ("G-unsafe-value", ["-p1", "-G", "x=a;b", "-e", "probe begin {}"]),
+    ("G-empty-value", ["-p1", "-G", "x=", "-e", "probe begin {}"]),
 ]
 
 

@@ -1,7 +1,6 @@
 """`stap5 --vm`: the user's whole path, passes 1-4 on the host and pass 5 in a
 throw-away guest, with its output, -o, -c and Ctrl-C."""
 
-import os
 import signal
 import subprocess
 import sys

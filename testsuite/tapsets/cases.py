@@ -10,24 +10,21 @@ NAME.stderr are what 4.8 printed for them, recorded in the test guest with
 own/NAME.stp are scripts whose results 4.8 cannot give on this kernel (see
 each script's comment); their tests check the printed lines themselves.
 
-`# stap5-test:` lines say what else a run needs:
-
-    # stap5-test: stap-options -g                   (passes 1-4)
-    # stap5-test: staprun-options -c "CMD"          (pass 5)
-    # stap5-test: exit 1                            (expected exit status, default 0)
+`# stap5-test:` lines say what else a run needs (see
+testsuite/script_cases.py).
 
 Everything runs with testsuite/tapsets as the working directory (the -c
 commands use data/).
 """
 
-import concurrent.futures
 import os
 import re
-import shlex
 import subprocess
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from testsuite.script_cases import KVER, build_result, load_cases, loaded_modules
+from testsuite.script_cases import build_all as _build_all
 
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parent.parent
@@ -35,43 +32,16 @@ TAPSETS = PROJECT / "tapsets"
 SCRIPTS = HERE / "scripts"
 OWN = HERE / "own"
 EXPECTED = HERE / "expected"
-KVER = "6.1.0-56-amd64"
 TAPSET48 = "/usr/share/systemtap/tapset"
 
 
-@dataclass
-class Case:
-    name: str
-    path: Path
-    stap_options: list = field(default_factory=list)
-    staprun_options: list = field(default_factory=list)
-    exit_status: int = 0
-
-    @property
-    def module(self):
-        return "tt_" + self.name
-
-    @property
-    def relative_path(self):
-        """The script as the tests name it (and as 4.8's messages show it)."""
-        return str(self.path.relative_to(HERE))
-
-
-def load_case(path):
-    case = Case(path.stem, path)
-    for match in re.finditer(r"^# stap5-test: (\S+)\s*(.*)$", path.read_text(), re.M):
-        key, value = match.group(1), match.group(2)
-        if key == "stap-options":
-            case.stap_options += shlex.split(value)
-        elif key == "staprun-options":
-            case.staprun_options += shlex.split(value)
-        elif key == "exit":
-            case.exit_status = int(value)
-    return case
-
-
 def cases(directory):
-    return [load_case(p) for p in sorted(directory.glob("*.stp"))]
+    return load_cases(directory, "tt_")
+
+
+def relative_path(case):
+    """The script as the tests name it (and as 4.8's messages show it)."""
+    return str(case.path.relative_to(HERE))
 
 
 def stap5(*args, cwd=HERE, timeout=900, env_tapset=None):
@@ -85,12 +55,6 @@ def stap5(*args, cwd=HERE, timeout=900, env_tapset=None):
                           env=env, capture_output=True, text=True, timeout=timeout)
 
 
-@dataclass
-class Build:
-    ko: str = None
-    output: str = ""
-
-
 def link_script_directories(directory):
     for name in (SCRIPTS.name, OWN.name):
         if not (directory / name).is_symlink():
@@ -102,20 +66,15 @@ def build(case, directory):
     as from testsuite/tapsets (through links), as messages will show it."""
     directory = Path(directory)
     link_script_directories(directory)
-    proc = stap5("-p4", "-m", case.module, *case.stap_options, case.relative_path,
+    proc = stap5("-p4", "-m", case.module, *case.stap_options, relative_path(case),
                  cwd=directory)
-    ko = directory / (case.module + ".ko")
-    if proc.returncode != 0 or not ko.exists():
-        return Build(None, proc.stdout + proc.stderr)
-    return Build(str(ko), proc.stderr)
+    return build_result(proc, directory / (case.module + ".ko"))
 
 
 def build_all(all_cases, directory):
     """Build every case's module, two at a time (a build is mostly one gcc)."""
     link_script_directories(Path(directory))
-    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {c.name: pool.submit(build, c, directory) for c in all_cases}
-        return {name: future.result() for name, future in futures.items()}
+    return _build_all(all_cases, lambda case: build(case, directory))
 
 
 def run(guest, case, ko, timeout=120):
@@ -125,8 +84,7 @@ def run(guest, case, ko, timeout=120):
 
 
 def loaded_test_modules(guest):
-    modules = guest.run(["cat", "/proc/modules"], timeout=30).out
-    return [line.split()[0] for line in modules.splitlines() if line.startswith("tt_")]
+    return loaded_modules(guest, ("tt_",))
 
 
 def expected(case, suffix):
