@@ -23,12 +23,24 @@ whoever raises it (usually the message's template).
 from stap5.diagnostics import StapError, caret_line, describe_token, token_location
 
 
-def _location_lines(tok, indent):
+def _source_lines(tok, indent):
     line, col = tok.position()
     text = tok.file.line_text(line)
     pad = " " * indent
     return ["%ssource: %s" % (pad, text),
             "%s        %s" % (pad, caret_line(text, col))]
+
+
+def _location_lines(tok, indent):
+    """The token's source line and caret, then those of the macro uses it
+    was expanded from, innermost first."""
+    lines = _source_lines(tok, indent)
+    expansion_chain = getattr(tok, "expansion_chain", None)
+    for origin in expansion_chain() if expansion_chain else ():
+        lines.append("\tin expansion of macro: %s at %s"
+                     % (describe_token(origin), token_location(origin)))
+        lines.extend(_source_lines(origin, indent))
+    return lines
 
 
 def _about(message, tok):
