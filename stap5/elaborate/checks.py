@@ -165,6 +165,17 @@ def _reachable_nodes(body):
     return visit(body)
 
 
+def check_probe_groups(elab):
+    """Each family's veto on its probes together; raises SemanticError at
+    the first refusal.  stap checks this during type inference (see
+    types.TypeResolution.after_sweeps)."""
+    by_family = {}
+    for probe in elab.program.probes:
+        by_family.setdefault(id(probe.family), (probe.family, []))[1].append(probe)
+    for family, probes in by_family.values():
+        family.check_group(probes)
+
+
 def check(elab):
     ForeachMutation(elab).run()
     _check_histograms(elab)

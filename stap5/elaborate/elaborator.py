@@ -45,6 +45,7 @@ class Elaborator:
         self.listing = False               # -l/-L: no optimization, no displays
         self._entry_count = 0              # @entry expressions saved so far
         self._warned = set()
+        self._deferred_warnings = []       # said once types are inferred
 
     # --- diagnostics -----------------------------------------------------------
 
@@ -55,11 +56,21 @@ class Elaborator:
     def error(self, message, tok=None, chain=None, similar=None, tok2=None):
         self.report(SemanticError(message, tok, chain, similar, tok2))
 
-    def warn(self, message, tok=None):
+    def warn(self, message, tok=None, deferred=False):
+        """A warning; `deferred` ones come out when flush_deferred_warnings
+        is called (stap says a probe was elided only after type errors)."""
         if not self.warnings_off:
             warning = SemanticWarning(message, tok)
+            if deferred:
+                self._deferred_warnings.append(warning)
+                return
             self.warnings.append(warning)
             self.messages.append(warning)
+
+    def flush_deferred_warnings(self):
+        self.warnings.extend(self._deferred_warnings)
+        self.messages.extend(self._deferred_warnings)
+        self._deferred_warnings = []
 
     def warn_once(self, message):
         if message not in self._warned:
@@ -315,7 +326,7 @@ class Elaborator:
     def run(self, user_files):
         """stap's pass 2: symbols (with probe derivation), conditions,
         optimization, types, global displays, checks."""
-        from stap5.elaborate import autoprint, checks, conditions, optimize, stable, types
+        from stap5.elaborate import optimize, types
         for stap_file in user_files:
             self._user_files.add(stap_file.name)
         for stap_file in user_files:
@@ -328,30 +339,45 @@ class Elaborator:
             optimize.fold_only(self)
             types.infer(self)
             return self.program
+        try:
+            self._analyze()
+        finally:
+            self.flush_deferred_warnings()
+        return self.program
+
+    def _analyze(self):
+        from stap5.elaborate import autoprint, checks, conditions, optimize, stable, types
         if self.errors:
-            return self.program
+            return
         checks.check_entry_ops(self)
         if self.errors:
-            return self.program
+            return
         self._fix_statement_tokens()
         conditions.add_condition_checks(self)
         if self.errors:
-            return self.program
+            return
         optimize.optimize1(self)
         if self.errors:
-            return self.program
-        types.infer(self)
+            return
+        types.infer(self, after_sweeps=self._after_type_sweeps)
+        self.flush_deferred_warnings()
         if self.errors:
-            return self.program
+            return
         autoprint.add_displays(self)
         if self.errors:
-            return self.program
+            return
         optimize.optimize2(self)
         stable.hoist_stable_calls(self)
         checks.check(self)
+        self.flush_deferred_warnings()
         if not self.errors and not self.program.probes:
             self.error("no probes found")
-        return self.program
+
+    def _after_type_sweeps(self):
+        # 4.8's order, between the type clashes and the unresolved types.
+        from stap5.elaborate import checks
+        self.flush_deferred_warnings()
+        checks.check_probe_groups(self)
 
     def _resolve_symbols(self):
         from stap5.elaborate import derive

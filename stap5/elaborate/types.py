@@ -42,15 +42,22 @@ def set_decl_type(decl, type_):
 
 
 class TypeResolution:
-    def __init__(self, elab):
+    def __init__(self, elab, after_sweeps=None):
         self.elab = elab
+        self.verbose = elab.session.verbosity(2) > 0
+        # Called once the reporting sweep is done, before unresolved types
+        # are reported: where stap enrolls probes in their groups.  It may
+        # raise SemanticError, which ends the pass.
+        self.after_sweeps = after_sweeps
+        self.unresolved_toks = []       # found by the reporting sweep
         self.expected = None            # stap's `t`: the type the context wants
         self.function = None
         self.assert_resolvability = False
-        # stap reports only the simplest kind of clash it saw: once a clash
-        # with a declaration was found (3), plain clashes (1) and operand
-        # clashes (2) are not reported, nor unresolved types (0); -v resets
-        # this before the reporting sweep.
+        # What kinds of clash the sweeps before the reporting one saw
+        # decides which the reporting sweep shows (as 4.8 does): a clash
+        # with a declaration (3) hides plain clashes (level 1, shown up to
+        # 2) and operand clashes (level 2, shown up to 1); any clash hides
+        # unresolved types.  With -v every clash is shown.
         self.complexity = 0
         self.newly_resolved = 0
         self.still_unresolved = 0
@@ -68,15 +75,20 @@ class TypeResolution:
             self.still_unresolved = 0
             self._sweep(program)
             if self.newly_resolved == 0:
-                if self.still_unresolved == 0:
-                    return
-                if self.assert_resolvability:
-                    return          # errors reported
-                self.assert_resolvability = True
-                if self.elab.session.verbosity(2) > 0:
-                    self.complexity = 0
+                if self.still_unresolved == 0 or self.assert_resolvability:
+                    break
+                self.assert_resolvability = True    # one more sweep, reporting
             else:
                 self.complexity = 0
+        if self.after_sweeps is not None:
+            try:
+                self.after_sweeps()
+            except SemanticError as error:
+                raise TypesAbort(error) from None
+        # stap reports what stayed unresolved last, and only when no clash
+        # was seen (even with -v).
+        for tok in self.unresolved_toks:
+            self.elab.error("unresolved type ", tok)
 
     def _sweep(self, program):
         for function in program.used_functions():
@@ -125,15 +137,19 @@ class TypeResolution:
         if decl is not None:
             self.first_resolutions.append((tok, decl, index, type_))
 
-    def _reporting(self, level):
-        report = self.assert_resolvability and self.complexity <= level
-        self.complexity = max(self.complexity, level)
-        return report
+    def _reporting(self, gate, level):
+        """Whether to report a clash now: in the reporting sweep, if no
+        clash of a more complex kind than `gate` was seen before it.  The
+        sweeps before it record the clash's own `level`."""
+        if not self.assert_resolvability:
+            self.complexity = max(self.complexity, level)
+            return False
+        return self.verbose or self.complexity <= gate
 
     def unresolved(self, tok):
         self.still_unresolved += 1
         if self.assert_resolvability and self.complexity <= 0:
-            self.elab.error("unresolved type ", tok)
+            self.unresolved_toks.append(tok)
 
     def invalid(self, tok, type_):
         self.still_unresolved += 1
@@ -145,7 +161,7 @@ class TypeResolution:
 
     def mismatch(self, tok, wanted, found):
         self.still_unresolved += 1
-        if self._reporting(1):
+        if self._reporting(2, 1):
             message = "type mismatch: expected %s" % wanted
             if found is not None:
                 message += " but found %s" % found
@@ -153,7 +169,7 @@ class TypeResolution:
 
     def mismatch_sides(self, node):
         self.still_unresolved += 1
-        if self._reporting(2):
+        if self._reporting(1, 2):
             template = "type mismatch: left and right sides don't agree (%s vs %s)"
             self.elab.error(template % (node.left.type, node.right.type), node.tok,
                             similar=template)
@@ -162,7 +178,7 @@ class TypeResolution:
         """A use of `decl` disagrees with its type: say where that type was
         first inferred."""
         self.still_unresolved += 1
-        if not self._reporting(3):
+        if not self._reporting(3, 3):
             return
         first = None
         for record in self.first_resolutions:
@@ -740,8 +756,8 @@ class _Element:
         self.type = getattr(node, "element_type", None)
 
 
-def infer(elab):
-    resolution = TypeResolution(elab)
+def infer(elab, after_sweeps=None):
+    resolution = TypeResolution(elab, after_sweeps)
     try:
         resolution.run()
     except TypesAbort as abort:

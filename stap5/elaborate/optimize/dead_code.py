@@ -256,7 +256,7 @@ def remove_dead_statements(elab):
             continue
         if elab.is_user_file(code_file(probe.tok).name):
             elab.warn("Probe '%s' has been elided" % probe.point.components[0].functor,
-                      probe.tok)
+                      probe.tok, deferred=True)
         program.probes.remove(probe)
     return remover.changed
 

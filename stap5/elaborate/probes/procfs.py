@@ -11,6 +11,7 @@ params: `path` (under /proc/systemtap/MODULE/), `write` (bool), `maxsize`
 """
 
 from stap5.diagnostics import StapError
+from stap5.elaborate.errors import SemanticError
 from stap5.elaborate.probes.registry import ProbeFamily
 
 _SHAPES = []
@@ -50,6 +51,18 @@ class ProcfsProbe(ProbeFamily):
             mode = (0o666 & ~umask) & (0o222 if write else 0o444)
         params = {"path": path, "write": write, "maxsize": maxsize, "mode": mode}
         return [(point, params)]
+
+    def check_group(self, probes):
+        # A file has one content: one read handler (any number may write).
+        readers = set()
+        for probe in probes:
+            if probe.params["write"]:
+                continue
+            path = probe.params["path"]
+            if path in readers:
+                raise SemanticError('only one read procfs probe can exist for procfs path "%s"'
+                                    % path)
+            readers.add(path)
 
 
 FAMILIES = [ProcfsProbe()]

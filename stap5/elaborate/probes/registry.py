@@ -54,6 +54,11 @@ class ProbeFamily:
         """Whether `@entry(...)` may be used in this derived probe."""
         return False
 
+    def check_group(self, probes):
+        """Refuse (raise SemanticError) a set of this family's probes that
+        cannot live in one module; called once the optimizer has dropped
+        the empty ones (stap's "probe group" enrolment)."""
+
 
 class Registry:
     """The families, in registration order."""
