@@ -61,20 +61,20 @@ def link_script_directories(directory):
             (directory / name).symlink_to(HERE / name)
 
 
-def build(case, directory):
+def build(case, directory, env_tapset=None):
     """stap5 -p4 in `directory`, where the module lands; the script is named
     as from testsuite/tapsets (through links), as messages will show it."""
     directory = Path(directory)
     link_script_directories(directory)
     proc = stap5("-p4", "-m", case.module, *case.stap_options, relative_path(case),
-                 cwd=directory)
+                 cwd=directory, env_tapset=env_tapset)
     return build_result(proc, directory / (case.module + ".ko"))
 
 
-def build_all(all_cases, directory):
+def build_all(all_cases, directory, env_tapset=None):
     """Build every case's module, two at a time (a build is mostly one gcc)."""
     link_script_directories(Path(directory))
-    return _build_all(all_cases, lambda case: build(case, directory))
+    return _build_all(all_cases, lambda case: build(case, directory, env_tapset))
 
 
 def run(guest, case, ko, timeout=120):
