@@ -15,6 +15,7 @@ from stap5.elaborate.astutil import code_file
 from stap5.elaborate.errors import SemanticError, SemanticWarning
 from stap5.elaborate.match_tree import is_glob
 from stap5.elaborate.program import Program, VarSymbol, mangle_file_name
+from stap5.elaborate.procfs_value import ProcfsValues
 from stap5.elaborate.tapset_index import TapsetIndex
 from stap5.parse.pass1 import parse_library_file, preprocessor_env
 
@@ -46,6 +47,7 @@ class Elaborator:
         self._entry_count = 0              # @entry expressions saved so far
         self._warned = set()
         self._deferred_warnings = []       # said once types are inferred
+        self.procfs_values = ProcfsValues(self)
 
     # --- diagnostics -----------------------------------------------------------
 
@@ -59,11 +61,13 @@ class Elaborator:
     def warn(self, message, tok=None, deferred=False):
         """A warning; `deferred` ones come out when flush_deferred_warnings
         is called (stap says a probe was elided only after type errors)."""
+        if deferred:
+            # said whatever optimizer round found it (only -w silences it)
+            if not self.session.suppress_warnings:
+                self._deferred_warnings.append(SemanticWarning(message, tok))
+            return
         if not self.warnings_off:
             warning = SemanticWarning(message, tok)
-            if deferred:
-                self._deferred_warnings.append(warning)
-                return
             self.warnings.append(warning)
             self.messages.append(warning)
 
@@ -393,6 +397,8 @@ class Elaborator:
                     probe.index = len(self.program.probes)
                     self.program.probes.append(probe)
                     resolver.resolve_probe(probe)
+                    if probe.family.name == "procfs":
+                        self.procfs_values.rewrite_probe(probe)
             self._resolve_pending_functions(resolver)
 
     def _with_entry_probes(self, derived):

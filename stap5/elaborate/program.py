@@ -21,7 +21,8 @@ Pass 2 annotates the syntax tree in place and gathers the result here
   `.symbol`), `inferred_type`, `overload_index`; `embedded` and `pragmas`
   come from pass 1.  `function_unique_name(f)` is stap's mangled name;
 * a `PrintFormat` with a format gets `.directives` (printf_format);
-* the `$value` TargetSymbol of a procfs probe gets `.procfs_value = True`;
+* procfs `$value` has become calls of embedded-C functions of the program
+  (procfs_value.py), as in 4.8;
 * each probe point becomes one or more DerivedProbe, with its body (alias
   prologues and epilogues merged in, the point's condition checked first
   as `if (!(cond)) next`), its family (`.family.name`: "begin", "end",
@@ -109,6 +110,9 @@ def mangle_file_name(path):
 def function_unique_name(function):
     """stap's unique name of a function overload (`__global_f__overload_0`,
     `__private_FILE_f__overload_0`); functions sort by it in the dump."""
+    given = getattr(function, "unique_name", None)
+    if given is not None:
+        return given                # made up by pass 2, named once and for all
     index = getattr(function, "overload_index", 0)
     if function.private:
         return "__private_%s_%s__overload_%d" % (

@@ -217,10 +217,6 @@ class Resolver(ast.NodeVisitor):
         for component in node.components:
             if component.index is not None:
                 self.visit(component.index)
-        probe = self.probe
-        if probe is not None and node.name == "$value" and not node.components \
-                and probe.family.name == "procfs":
-            node.procfs_value = True
 
     visit_TargetVars = visit_TargetSymbol
 

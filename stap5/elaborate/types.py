@@ -49,7 +49,7 @@ class TypeResolution:
         # are reported: where stap enrolls probes in their groups.  It may
         # raise SemanticError, which ends the pass.
         self.after_sweeps = after_sweeps
-        self.unresolved_toks = []       # found by the reporting sweep
+        self.unresolved_reports = []    # SemanticErrors the reporting sweep found
         self.expected = None            # stap's `t`: the type the context wants
         self.function = None
         self.assert_resolvability = False
@@ -87,8 +87,8 @@ class TypeResolution:
                 raise TypesAbort(error) from None
         # stap reports what stayed unresolved last, and only when no clash
         # was seen (even with -v).
-        for tok in self.unresolved_toks:
-            self.elab.error("unresolved type ", tok)
+        for error in self.unresolved_reports:
+            self.elab.report(error)
 
     def _sweep(self, program):
         for function in program.used_functions():
@@ -149,7 +149,7 @@ class TypeResolution:
     def unresolved(self, tok):
         self.still_unresolved += 1
         if self.assert_resolvability and self.complexity <= 0:
-            self.unresolved_toks.append(tok)
+            self.unresolved_reports.append(SemanticError("unresolved type ", tok))
 
     def invalid(self, tok, type_):
         self.still_unresolved += 1
@@ -406,12 +406,6 @@ class TypeResolution:
         self.resolve_2types(node, node.referent, self.expected)
 
     def visit_TargetSymbol(self, node):
-        if getattr(node, "procfs_value", False):
-            expected = self.expected
-            self._settle(node, STRING)
-            if expected is not None and expected != STRING:
-                self.mismatch(node.tok, expected, STRING)
-            return
         self._unresolved_target(node, "unresolved target-symbol expression")
 
     visit_TargetVars = visit_TargetSymbol
@@ -421,13 +415,15 @@ class TypeResolution:
             if component.index is not None:
                 self.expected = LONG
                 self.visit(component.index)
-        if getattr(node, "addressof", False) and node.type is None:
+        saved_error = getattr(node, "saved_error", None)
+        if getattr(node, "addressof", False) and node.type is None and saved_error is None:
             # an address is a number, whatever it points to
             node.type = LONG
             self.resolved(node.tok, LONG)
         self.still_unresolved += 1
-        if self.assert_resolvability:
-            self.elab.error(message, node.tok)
+        if self.assert_resolvability and self.complexity <= 0:
+            # what a family found wrong with it (procfs_value.py), if anything
+            self.unresolved_reports.append(saved_error or SemanticError(message, node.tok))
 
     def visit_AtVar(self, node):
         self._unresolved_target(node, "unresolved @var() expression")

@@ -933,7 +933,9 @@ def p_primary_member(p):
     stripped = name.rstrip("$")
     suffix = name[len(stripped):]
     if stripped:
-        owner.components.append(ast.TargetComponent("member", stripped, None, tok=tok))
+        member = ast.TargetComponent("member", stripped, None, tok=tok)
+        member.arrow_tok = _tok(p, 2)       # what stap points at for `->`
+        owner.components.append(member)
     if suffix:
         owner.components.append(ast.TargetComponent("pretty", suffix, None, tok=tok))
     p[0] = owner

@@ -310,8 +310,6 @@ class CodeGen:
         return "((int64_t)(%s))" % node.code
 
     def expr_TargetSymbol(self, node):
-        if getattr(node, "procfs_value", False):
-            return "stp_procfs_value(c)"
         self.unsupported("target variable %s" % node.name, node.tok)
 
     # --- arrays ------------------------------------------------------------------
@@ -415,9 +413,6 @@ class CodeGen:
             return self._aggregate(left, node.right, node.tok)
         if isinstance(left, ast.ArrayIndex):
             return self._assign_element(node)
-        if isinstance(left, ast.TargetSymbol) and getattr(left, "procfs_value", False):
-            function = "stp_procfs_append_value" if op == ".=" else "stp_procfs_set_value"
-            return "%s(c, %s)" % (function, self.expr_string(node.right))
         if not isinstance(left, ast.Symbol):
             raise TranslationError("cannot assign to this expression", left.tok)
         symbol = left.referent

@@ -114,8 +114,6 @@ class VoidReducer(Rewriter):
         return self._statements(expr.tok, expr.args)
 
     def reduce_TargetSymbol(self, expr):
-        if getattr(expr, "procfs_value", False):
-            return expr
         indexes = [c.index for c in expr.components if c.index is not None]
         return self._statements(expr.tok, indexes)
 

@@ -1,0 +1,164 @@
+"""procfs `$value`, rewritten as stap does it: into calls of small private
+embedded-C functions of the file the `$value` was written in.
+
+    read probes:   $value = e    ->  _procfs_value_setN(e)
+                   $value .= e   ->  _procfs_value_appendN(e)
+    write probes:  $value        ->  _procfs_value_getN()
+
+N counts the uses rewritten in the whole script; the functions are named
+after their file as stap names them (`__private__input___procfs_value_set1`
+for a `-e` script), and the optimizer merges the identical ones, keeping
+the first one's name, so that -p2 shows what 4.8 shows.  The program also
+gets the embedded `#include "procfs-probes.h"` (runtime/procfs-probes.h).
+
+A misuse (reading $value in a read probe, `$value[0]`, `$foo`...) leaves
+the node as it is, with the error 4.8 gives kept in `saved_error`: type
+inference reports it as the reason the node stays unresolved.
+"""
+
+import re
+
+from stap5.elaborate.errors import SemanticError
+from stap5.elaborate.optimize.rewriter import Rewriter
+from stap5.elaborate.program import mangle_file_name
+from stap5.parse import ast
+
+_INCLUDE = '#include "procfs-probes.h"'
+
+# (parameters, body) of each kind of function; the runtime's helpers are
+# in runtime/probes/procfs.c.
+_FUNCTIONS = {
+    "get": ([], "/* pure */ /* stable */ /* unprivileged */\n"
+                "\tstp_procfs_value_get(CONTEXT, STAP_RETVALUE);\n"),
+    "set": (["value"], "/* unprivileged */\n"
+                       "\tstp_procfs_value_set(CONTEXT, STAP_ARG_value, false);\n"
+                       "\tstp_procfs_value_get(CONTEXT, STAP_RETVALUE);\n"),
+    "append": (["value"], "/* unprivileged */\n"
+                          "\tstp_procfs_value_set(CONTEXT, STAP_ARG_value, true);\n"
+                          "\tstp_procfs_value_get(CONTEXT, STAP_RETVALUE);\n"),
+}
+
+
+class _FileName:
+    """What a synthetic function needs of its file: the name its private
+    functions are mangled with."""
+
+    def __init__(self, name):
+        self.name = name
+
+
+class ProcfsValues:
+    """The rewriting of one elaboration (the counter is the script's)."""
+
+    def __init__(self, elab):
+        self.elab = elab
+        self.count = 0
+        self.included = False
+
+    def rewrite_probe(self, probe):
+        if not self.included:
+            self.included = True
+            self.elab.program.embeds.append(ast.EmbeddedCode(_INCLUDE, tok=probe.tok))
+        probe.body = _Rewrite(self, probe.params["write"]).required(probe.body)
+
+    def call(self, kind, tok, args):
+        """A call of a new procfs-value function of tok's file."""
+        self.count += 1
+        params, code = _FUNCTIONS[kind]
+        name = "__private_%s__procfs_value_%s%d" % (mangle_file_name(tok.file.name), kind,
+                                                     self.count)
+        function = ast.FunctionDecl(
+            name, [ast.Param(param, "string", tok=tok) for param in params], "string",
+            ast.EmbeddedCode(code, tok=tok), False, True,
+            re.findall(r"/\*\s*([a-z_-]+)\s*\*/", code), tok=tok)
+        function.file = _FileName(tok.file.name)
+        function.overload_index = 0
+        function.unique_name = name
+        call = ast.FunctionCall(function.name, args, tok=tok)
+        call.referent = function
+        call.referents = [function]
+        self.elab.use_function(function)
+        return call
+
+
+class _Rewrite(Rewriter):
+    def __init__(self, values, write_probe):
+        self.values = values
+        self.write_probe = write_probe
+
+    def visit_AssignmentExpr(self, node):
+        target = node.left
+        if not isinstance(target, ast.TargetSymbol) or _misuse(target):
+            return self.generic(node)
+        if self.write_probe:
+            return self._refuse(node, target, "procfs $value variable is read-only in a "
+                                              "procfs write probe")
+        if node.op not in ("=", ".="):
+            return self._refuse(node, target, "Only the following assign operators are "
+                                              "implemented on procfs read target variables: "
+                                              "'=', '.='")
+        value = self.replace(node.right)
+        kind = "set" if node.op == "=" else "append"
+        return self.values.call(kind, target.tok, [value])
+
+    def visit_PreCrement(self, node):
+        target = node.operand
+        if not isinstance(target, ast.TargetSymbol) or _misuse(target):
+            return self.generic(node)
+        if self.write_probe:
+            return self._refuse(node, target, "procfs $value variable is read-only in a "
+                                              "procfs write probe")
+        return self._refuse(node, target, "Only the following assign operators are "
+                                          "implemented on procfs read target variables: "
+                                          "'=', '.='")
+
+    visit_PostCrement = visit_PreCrement
+
+    def visit_TargetSymbol(self, node):
+        misuse = _misuse(node)
+        if misuse is not None:
+            node.saved_error = SemanticError(*misuse)
+            return self.generic(node)
+        if not self.write_probe:
+            node.saved_error = SemanticError("procfs $value variable cannot be read in a "
+                                             "procfs read probe", node.tok)
+            return node
+        return self.values.call("get", node.tok, [])
+
+    def visit_DefinedOp(self, node):
+        """@defined($value) is whether $value may be used so, there."""
+        operand = node.operand
+        if not isinstance(operand, (ast.TargetSymbol, ast.TargetVars)):
+            return self.generic(node)
+        node.operand = self.replace(operand)
+        node.resolved = node.operand is not operand
+        return node
+
+    def visit_TargetVars(self, node):
+        node.saved_error = SemanticError("invalid target symbol for procfs probe, "
+                                         "$value expected", node.tok)
+        return self.generic(node)
+
+    def _refuse(self, node, target, message):
+        """Keep a wrong assignment or increment of `$value`, with the error
+        on `$value` (whose own visit would say something else)."""
+        target.saved_error = SemanticError(message, target.tok)
+        if isinstance(node, ast.AssignmentExpr):
+            node.right = self.replace(node.right)
+        return node
+
+
+def _misuse(target):
+    """(message, token) of a target expression that is not plain `$value`."""
+    if target.name != "$value":
+        return "invalid target symbol for procfs probe, $value expected", target.tok
+    if target.addressof:
+        return "cannot take address of procfs variable", target.tok
+    for component in target.components:
+        if component.kind == "pretty":
+            return "procfs variable '$value' may not be pretty-printed", target.tok
+        if component.kind == "index":
+            return "procfs variable '$value' may not be used as array", component.tok
+        return ("procfs variable '$value' may not be used as a structure",
+                getattr(component, "arrow_tok", component.tok))
+    return None
