@@ -39,6 +39,11 @@ _FUNCTIONS = {
 }
 
 
+_READ_ONLY = "procfs $value variable is read-only in a procfs write probe"
+_ASSIGN_OPERATORS = ("Only the following assign operators are implemented on procfs read "
+                     "target variables: '=', '.='")
+
+
 class _FileName:
     """What a synthetic function needs of its file: the name its private
     functions are mangled with."""
@@ -87,30 +92,10 @@ class _Rewrite(Rewriter):
         self.write_probe = write_probe
 
     def visit_AssignmentExpr(self, node):
-        target = node.left
-        if not isinstance(target, ast.TargetSymbol) or _misuse(target):
-            return self.generic(node)
-        if self.write_probe:
-            return self._refuse(node, target, "procfs $value variable is read-only in a "
-                                              "procfs write probe")
-        if node.op not in ("=", ".="):
-            return self._refuse(node, target, "Only the following assign operators are "
-                                              "implemented on procfs read target variables: "
-                                              "'=', '.='")
-        value = self.replace(node.right)
-        kind = "set" if node.op == "=" else "append"
-        return self.values.call(kind, target.tok, [value])
+        return self._write(node, node.left)
 
     def visit_PreCrement(self, node):
-        target = node.operand
-        if not isinstance(target, ast.TargetSymbol) or _misuse(target):
-            return self.generic(node)
-        if self.write_probe:
-            return self._refuse(node, target, "procfs $value variable is read-only in a "
-                                              "procfs write probe")
-        return self._refuse(node, target, "Only the following assign operators are "
-                                          "implemented on procfs read target variables: "
-                                          "'=', '.='")
+        return self._write(node, node.operand)
 
     visit_PostCrement = visit_PreCrement
 
@@ -138,6 +123,19 @@ class _Rewrite(Rewriter):
         node.saved_error = SemanticError("invalid target symbol for procfs probe, "
                                          "$value expected", node.tok)
         return self.generic(node)
+
+    def _write(self, node, target):
+        """An assignment or increment: of `$value`, a function call if it
+        is `=` or `.=` in a read probe."""
+        if not isinstance(target, ast.TargetSymbol) or _misuse(target):
+            return self.generic(node)
+        if self.write_probe:
+            return self._refuse(node, target, _READ_ONLY)
+        if not isinstance(node, ast.AssignmentExpr) or node.op not in ("=", ".="):
+            return self._refuse(node, target, _ASSIGN_OPERATORS)
+        value = self.replace(node.right)
+        kind = "set" if node.op == "=" else "append"
+        return self.values.call(kind, target.tok, [value])
 
     def _refuse(self, node, target, message):
         """Keep a wrong assignment or increment of `$value`, with the error
