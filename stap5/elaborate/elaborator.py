@@ -336,6 +336,7 @@ class Elaborator:
         for stap_file in user_files:
             self._add_file(stap_file)
         self._resolve_symbols()
+        self.procfs_values.add_include()
         if self.listing:
             # Listing shows what each probe has, before any optimization,
             # whatever failed elsewhere.
@@ -393,7 +394,9 @@ class Elaborator:
             position += 1
             self.program.embeds.extend(stap_file.embeds)
             for decl in stap_file.probes:
-                for probe in self._with_entry_probes(derive.derive_probe(self, decl)):
+                # stap derives every probe of a declaration (with their @entry
+                # globals) before resolving any: that orders the globals.
+                for probe in list(self._with_entry_probes(derive.derive_probe(self, decl))):
                     probe.index = len(self.program.probes)
                     self.program.probes.append(probe)
                     resolver.resolve_probe(probe)

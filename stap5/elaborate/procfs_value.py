@@ -9,7 +9,8 @@ N counts the uses rewritten in the whole script; the functions are named
 after their file as stap names them (`__private__input___procfs_value_set1`
 for a `-e` script), and the optimizer merges the identical ones, keeping
 the first one's name, so that -p2 shows what 4.8 shows.  The program also
-gets the embedded `#include "procfs-probes.h"` (runtime/procfs-probes.h).
+gets the embedded `#include "procfs-probes.h"` (runtime/procfs-probes.h),
+after the other embedded code.
 
 A misuse (reading $value in a read probe, `$value[0]`, `$foo`...) leaves
 the node as it is, with the error 4.8 gives kept in `saved_error`: type
@@ -58,13 +59,17 @@ class ProcfsValues:
     def __init__(self, elab):
         self.elab = elab
         self.count = 0
-        self.included = False
+        self.first_probe = None
 
     def rewrite_probe(self, probe):
-        if not self.included:
-            self.included = True
-            self.elab.program.embeds.append(ast.EmbeddedCode(_INCLUDE, tok=probe.tok))
+        self.first_probe = self.first_probe or probe
         probe.body = _Rewrite(self, probe.params["write"]).required(probe.body)
+
+    def add_include(self):
+        """After every file's own embedded code, as stap has it."""
+        if self.first_probe is not None:
+            self.elab.program.embeds.append(ast.EmbeddedCode(_INCLUDE,
+                                                             tok=self.first_probe.tok))
 
     def call(self, kind, tok, args):
         """A call of a new procfs-value function of tok's file."""
