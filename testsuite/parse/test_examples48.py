@@ -55,14 +55,15 @@ def _meta_invocation(path):
     return None
 
 
-def choose_invocation(path):
-    """The argv a user of `-p1` would end with, and 4.8's outcome with it."""
+def choose_invocation(path, pass_option="-p1"):
+    """The argv a user of `-p1` (or `pass_option`) would end with, and
+    4.8's outcome with it."""
     directory = os.path.dirname(path)
-    options = ["-p1"]
+    options = [pass_option]
     argv = options + [path]
     outcome = run_stap48(argv, cwd=directory)
     if outcome.status != 0 and "stap -g" in outcome.stderr:
-        options = ["-p1", "-g"]
+        options = [pass_option, "-g"]
         argv = options + [path]
         outcome = run_stap48(argv, cwd=directory)
     count = _script_argument_count(path)
