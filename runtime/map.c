@@ -308,6 +308,36 @@ static bool stp_map_exists(struct stp_map *m, const union stp_arg *keys)
 	return stp_map_lookup(m, keys) != NULL;
 }
 
+static inline int64_t stp_map_node_key_long(struct stp_map *m,
+					    struct stp_map_node *n, int col);
+static inline const char *stp_map_node_key_str(struct stp_map *m,
+					       struct stp_map_node *n, int col);
+
+/* [k, *] in a: whether an entry has the given keys in every column not
+ * marked in `wild` (bit i: column i is a `*`). */
+static bool stp_map_exists_matching(struct stp_map *m, const union stp_arg *keys,
+				    unsigned wild)
+{
+	struct stp_map_node *n;
+	unsigned i;
+
+	list_for_each_entry(n, &m->head, lnode) {
+		bool same = true;
+
+		for (i = 0; i < m->nkeys && same; i++) {
+			if (wild & (1u << i))
+				continue;
+			if (m->key_types[i] == 's')
+				same = strcmp(stp_map_node_key_str(m, n, i), keys[i].s) == 0;
+			else
+				same = stp_map_node_key_long(m, n, i) == keys[i].n;
+		}
+		if (same)
+			return true;
+	}
+	return false;
+}
+
 static void stp_map_delete_node(struct stp_map *m, struct stp_map_node *n)
 {
 	hlist_del_init(&n->hnode);

@@ -135,6 +135,17 @@ static bool stp_pmap_exists(struct stp_pmap *pm, const union stp_arg *keys)
 	return false;
 }
 
+static bool stp_pmap_exists_matching(struct stp_pmap *pm, const union stp_arg *keys,
+				     unsigned wild)
+{
+	unsigned cpu;
+
+	for_each_possible_cpu(cpu)
+		if (stp_map_exists_matching(pm->cpu[cpu], keys, wild))
+			return true;
+	return false;
+}
+
 static void stp_pmap_delete(struct stp_pmap *pm, const union stp_arg *keys)
 {
 	unsigned cpu;

@@ -347,7 +347,17 @@ class CodeGen:
         symbol = node.array.referent
         cname = self.tr.global_cname(symbol)
         if any(isinstance(i, ast.Wildcard) for i in node.indexes):
-            self.unsupported("wildcards in `in`", node.tok)
+            # [k, *] in a: a wildcard's key is not looked at (0 stands in)
+            wild = sum(1 << column for column, index in enumerate(node.indexes)
+                       if isinstance(index, ast.Wildcard))
+            items = [("n", "0") if isinstance(index, ast.Wildcard) else
+                     ("s", self.expr_string(index)) if symbol.index_types[column] == STRING
+                     else ("n", self.expr_long(index))
+                     for column, index in enumerate(node.indexes)]
+            keys = self.s.keys(items)
+            if symbol.type == STATS:
+                return self.s.pmap_exists_matching(cname, keys, "%#xu" % wild)
+            return self.s.map_exists_matching(cname, keys, "%#xu" % wild)
         keys = self.keys(symbol, node.indexes)
         if symbol.type == STATS:
             return self.s.pmap_exists(cname, keys)
