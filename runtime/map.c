@@ -313,28 +313,35 @@ static inline int64_t stp_map_node_key_long(struct stp_map *m,
 static inline const char *stp_map_node_key_str(struct stp_map *m,
 					       struct stp_map_node *n, int col);
 
-/* [k, *] in a: whether an entry has the given keys in every column not
- * marked in `wild` (bit i: column i is a `*`). */
+/* Whether entry n has the given keys in every column not marked in
+ * `wild` (bit i: column i is a `*`). */
+static bool stp_map_node_matches(struct stp_map *m, struct stp_map_node *n,
+				 const union stp_arg *keys, unsigned wild)
+{
+	unsigned i;
+
+	for (i = 0; i < m->nkeys; i++) {
+		if (wild & (1u << i))
+			continue;
+		if (m->key_types[i] == 's') {
+			if (strcmp(stp_map_node_key_str(m, n, i), keys[i].s) != 0)
+				return false;
+		} else if (stp_map_node_key_long(m, n, i) != keys[i].n) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* [k, *] in a */
 static bool stp_map_exists_matching(struct stp_map *m, const union stp_arg *keys,
 				    unsigned wild)
 {
 	struct stp_map_node *n;
-	unsigned i;
 
-	list_for_each_entry(n, &m->head, lnode) {
-		bool same = true;
-
-		for (i = 0; i < m->nkeys && same; i++) {
-			if (wild & (1u << i))
-				continue;
-			if (m->key_types[i] == 's')
-				same = strcmp(stp_map_node_key_str(m, n, i), keys[i].s) == 0;
-			else
-				same = stp_map_node_key_long(m, n, i) == keys[i].n;
-		}
-		if (same)
+	list_for_each_entry(n, &m->head, lnode)
+		if (stp_map_node_matches(m, n, keys, wild))
 			return true;
-	}
 	return false;
 }
 
@@ -352,6 +359,17 @@ static void stp_map_delete(struct stp_map *m, const union stp_arg *keys)
 
 	if (n)
 		stp_map_delete_node(m, n);
+}
+
+/* delete a[k, *] */
+static void stp_map_delete_matching(struct stp_map *m, const union stp_arg *keys,
+				    unsigned wild)
+{
+	struct stp_map_node *n, *next;
+
+	list_for_each_entry_safe(n, next, &m->head, lnode)
+		if (stp_map_node_matches(m, n, keys, wild))
+			stp_map_delete_node(m, n);
 }
 
 /* delete a */

@@ -146,6 +146,15 @@ static bool stp_pmap_exists_matching(struct stp_pmap *pm, const union stp_arg *k
 	return false;
 }
 
+static void stp_pmap_delete_matching(struct stp_pmap *pm, const union stp_arg *keys,
+				     unsigned wild)
+{
+	unsigned cpu;
+
+	for_each_possible_cpu(cpu)
+		stp_map_delete_matching(pm->cpu[cpu], keys, wild);
+}
+
 static void stp_pmap_delete(struct stp_pmap *pm, const union stp_arg *keys)
 {
 	unsigned cpu;

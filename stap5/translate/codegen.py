@@ -191,27 +191,22 @@ class CodeGen:
 
     def _delete_matching(self, symbol, target):
         """delete a[k, *]: every element whose given keys match."""
-        if symbol.type == STATS:
-            self.unsupported("delete with wildcards on an array of statistics", target.tok)
-        uid = self.uid()
+        keys, wild = self._key_pattern(symbol, target.indexes)
         cname = self.tr.global_cname(symbol)
-        conditions = []
-        for column, index in enumerate(target.indexes):
-            if isinstance(index, ast.Wildcard):
-                continue
-            if symbol.index_types[column] == STRING:
-                conditions.append("strcmp(stp_map_node_key_str(__m, __n, %d), %s) == 0"
-                                  % (column, self.expr_string(index)))
-            else:
-                conditions.append("stp_map_node_key_long(__m, __n, %d) == %s"
-                                  % (column, self.expr_long(index)))
-        cond = " && ".join(conditions) or "1"
-        return self.s.raw(
-            "{ struct stp_map *__m = %s; struct stp_map_node *__n, *__next%d;\n"
-            "  for (__n = stp_map_first(__m); __n; __n = __next%d) {\n"
-            "    __next%d = stp_map_next(__m, __n);\n"
-            "    if (%s) stp_map_delete_node(__m, __n);\n  } }"
-            % (cname, uid, uid, uid, cond))
+        if symbol.type == STATS:
+            return self.s.raw(self.s.pmap_delete_matching(cname, keys, wild))
+        return self.s.raw(self.s.map_delete_matching(cname, keys, wild))
+
+    def _key_pattern(self, symbol, indexes):
+        """(keys, wildcard mask) of `[k, *]`: a `*` column's key is not
+        looked at (0 stands in), bit i of the mask marks column i."""
+        wild = sum(1 << column for column, index in enumerate(indexes)
+                   if isinstance(index, ast.Wildcard))
+        items = [("n", "0") if isinstance(index, ast.Wildcard) else
+                 ("s", self.expr_string(index)) if symbol.index_types[column] == STRING
+                 else ("n", self.expr_long(index))
+                 for column, index in enumerate(indexes)]
+        return self.s.keys(items), "%#xu" % wild
 
     def stmt_ForeachLoop(self, node):
         array = node.array
@@ -347,17 +342,10 @@ class CodeGen:
         symbol = node.array.referent
         cname = self.tr.global_cname(symbol)
         if any(isinstance(i, ast.Wildcard) for i in node.indexes):
-            # [k, *] in a: a wildcard's key is not looked at (0 stands in)
-            wild = sum(1 << column for column, index in enumerate(node.indexes)
-                       if isinstance(index, ast.Wildcard))
-            items = [("n", "0") if isinstance(index, ast.Wildcard) else
-                     ("s", self.expr_string(index)) if symbol.index_types[column] == STRING
-                     else ("n", self.expr_long(index))
-                     for column, index in enumerate(node.indexes)]
-            keys = self.s.keys(items)
+            keys, wild = self._key_pattern(symbol, node.indexes)
             if symbol.type == STATS:
-                return self.s.pmap_exists_matching(cname, keys, "%#xu" % wild)
-            return self.s.map_exists_matching(cname, keys, "%#xu" % wild)
+                return self.s.pmap_exists_matching(cname, keys, wild)
+            return self.s.map_exists_matching(cname, keys, wild)
         keys = self.keys(symbol, node.indexes)
         if symbol.type == STATS:
             return self.s.pmap_exists(cname, keys)
