@@ -210,8 +210,10 @@ class CodeGen:
 
     def stmt_ForeachLoop(self, node):
         array = node.array
+        if isinstance(array, ast.HistogramOp):
+            return self._foreach_histogram(node)
         if not isinstance(array, ast.Symbol):
-            self.unsupported("foreach over a histogram", node.tok)
+            self.unsupported("foreach over this expression", node.tok)
         symbol = array.referent
         uid = self.uid()
         cname = self.tr.global_cname(symbol)
@@ -251,6 +253,23 @@ class CodeGen:
         self.loop_depth -= 1
         return self.s.foreach(map_expr, column, direction, limit, assignments, filters, body,
                               self.near(node.tok), self.err, uid, _is_empty(node.body))
+
+    def _foreach_histogram(self, node):
+        """foreach (v = [i] in @hist_log(s)): i runs over the bucket
+        indexes (as in `@hist_log(s)[i]`), in order whatever the sort asked
+        (as in 4.8), v is the bucket's count."""
+        if node.array_slice:
+            self.unsupported("a slice of a histogram", node.tok)
+        uid = self.uid()
+        data, hist = self.stat_data(node.array.operand)
+        key = self.variable(node.indexes[0].referent) if node.indexes else None
+        value = self.variable(node.value.referent) if node.value is not None else None
+        limit = self.expr_long(node.limit) if node.limit is not None else None
+        self.loop_depth += 1
+        body = self._sub_block(node.body)
+        self.loop_depth -= 1
+        return self.s.foreach_hist(data, hist, limit, key, value, body, self.near(node.tok),
+                                   self.err, uid, _is_empty(node.body))
 
     def _sort(self, node):
         """(column, direction) in the runtime's terms, (0, 0) when unsorted."""
