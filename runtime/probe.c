@@ -36,6 +36,7 @@ struct stp_probe {
 	enum stp_probe_kind kind;
 	void (*handler)(struct context *c);
 	const char *pp;			/* probe point, e.g. timer.ms(100) */
+	const char *pn;			/* as the script names it, e.g. myalias (pn()) */
 	const char *location;		/* script.stp:3:1 */
 	const struct stp_probe_lock *locks;
 	unsigned nlocks;

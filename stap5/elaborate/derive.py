@@ -26,8 +26,9 @@ class Expansion:
     """A probe being derived: the user's declaration, or an alias expansion
     of it (with more points, a longer body and a longer chain)."""
 
-    def __init__(self, points, body, chain, tok, decl, through_alias):
+    def __init__(self, points, body, chain, tok, decl, through_alias, script_point=None):
         self.points = points
+        self.script_point = script_point  # the user's point an alias expanded (for pn())
         self.body = body                # ast.Block (not yet copied)
         self.chain = chain              # [("alias", AliasDecl)..., ("probe", ProbeDecl)]
         self.tok = tok                  # the derived probes' token
@@ -85,6 +86,7 @@ class Deriver:
                                       condition, tok=concrete.tok)
             body = clone(use.body)
             probe = DerivedProbe(concrete, family, body, use.decl, use.chain, condition)
+            probe.script_point = use.script_point or concrete
             probe.params = params
             probe.probe_tok = use.tok
             self.results.append(probe)
@@ -110,7 +112,8 @@ class Deriver:
         else:
             body = ast.Block([alias.body, use.body], tok=alias.body.tok)
         expansion = Expansion(points, body, [("alias", alias)] + use.chain,
-                              point.components[0].tok, use.decl, True)
+                              point.components[0].tok, use.decl, True,
+                              use.script_point or point)
         before = len(self.results)
         self.derive_probes(expansion, point.optional, rethrow=bool(suffix))
         if len(self.results) > before:

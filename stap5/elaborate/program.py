@@ -135,6 +135,9 @@ class DerivedProbe:
         self.index = 0                  # position among the program's probes
         self.probe_tok = None           # the `probe` keyword, or the alias use
         self.synthetic = False          # made up by stap5 (global display...)
+        # The script-level point it comes from, wildcards resolved (what
+        # pn() gives: `myalias` where pp() gives `timer.ms(10)`).
+        self.script_point = point
 
     @property
     def tok(self):

@@ -199,11 +199,15 @@ class Translator:
         printer = ResolvedPrinter(self.program)
         point = probe.point
         pp = printer.visit(ast.ProbePoint(point.components, False, False, None, tok=point.tok))
+        script_point = probe.script_point
+        pn = printer.visit(ast.ProbePoint(script_point.components, False, False, None,
+                                          tok=script_point.tok))
         location = probe.decl.tok.location() if probe.decl.tok is not None else ""
         return {
             "cname": "probe_%d" % index, "frame": frame.struct_name,
             "frame_member": frame.member, "pp": names.plain_c_string(pp).replace("*/", "* /"),
-            "pp_c": names.plain_c_string(pp), "location": location.replace("*/", "* /"),
+            "pp_c": names.plain_c_string(pp), "pn_c": names.plain_c_string(pn),
+            "location": location.replace("*/", "* /"),
             "location_c": names.plain_c_string(location),
             "body": body, "condition": condition,
             "kind": self._probe_kind(probe), "params": self._probe_params(probe),
