@@ -61,13 +61,14 @@ def build(session, workdir, module_name, verbose=0):
     try:
         proc = subprocess.run(command, capture_output=True, text=True, timeout=900)
     except OSError as exc:
-        raise BuildError("cannot run make: %s" % exc) from None
+        raise BuildError("ERROR: cannot run make: %s" % exc) from None
     except subprocess.TimeoutExpired:
-        raise BuildError("kbuild timed out") from None
+        raise BuildError("ERROR: kbuild timed out") from None
     output = proc.stdout + proc.stderr
     ko = os.path.join(workdir, module_name + ".ko")
     if proc.returncode != 0 or not os.path.exists(ko):
-        raise BuildError("kbuild exited with status: %d" % proc.returncode,
+        # (stap's words: a warning, the verdict follows)
+        raise BuildError("WARNING: kbuild exited with status: %d" % proc.returncode,
                          _relevant_output(output))
     return ko, output
 
