@@ -195,3 +195,14 @@ def test_macros_and_prometheus_as_with_4_8s_library(results):
     assert lines[0] == "this 42 eight chosen 7 caught -1 fine 1", ours.out
     assert 'syscalls_total{name="quote\\"d",fd="2"} 1' in lines, ours.out
     assert "latency_bucket{le=+Inf} 6" in lines, ours.out
+
+
+def test_task_times(results):
+    result = results(OWN_CASES["task_time"])
+    lines = result.out.splitlines()
+    assert lines[:4] == ["msecs 5123 usecs 5123456 string 1m2.005s", "none 0 0 0 0",
+                         "init 1 1", "mine 1 1"], result.out
+    times = r"usr: \d+m\d+\.\d{3}s, sys: \d+m\d+\.\d{3}s"
+    assert re.fullmatch("text " + times, lines[4]), result.out
+    assert re.fullmatch("text1 " + times, lines[5]), result.out
+    assert result.err == "" and result.rc == 0
