@@ -206,3 +206,17 @@ def test_task_times(results):
     assert re.fullmatch("text " + times, lines[4]), result.out
     assert re.fullmatch("text1 " + times, lines[5]), result.out
     assert result.err == "" and result.rc == 0
+
+
+def test_callers_of_the_probed_function(results):
+    result = results(OWN_CASES["callers"])
+    lines = result.out.splitlines()
+    # begin probes have no kernel registers: no call chain at all
+    assert lines[0] == "begin: reached end of stack before unwinding to level 0", result.out
+    # getname() is called by do_sys_openat2() (see test_backtrace_...)
+    assert re.fullmatch(r"caller do_sys_openat2 0xffffffff[0-9a-f]{8}", lines[1]), result.out
+    assert lines[2] == "same 1 1", result.out
+    assert re.fullmatch(r"callers 0x[0-9a-f]+ 0x[0-9a-f]+ 0x[0-9a-f]+", lines[3]), result.out
+    assert lines[4] == "all 1", result.out
+    assert lines[5] == "deep: reached end of stack before unwinding to level 1000", result.out
+    assert result.err == "" and result.rc == 0
