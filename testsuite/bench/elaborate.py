@@ -15,9 +15,9 @@ import resource
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
+from testsuite.bench import fresh_cache
 from testsuite.parse.harness import KERNEL, STAP48, TAPSET48, stap48_available
 
 PROJECT_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -48,25 +48,13 @@ def _best(argv, env, repeat):
     return min(r[0] for r in runs), min(r[1] for r in runs), runs[-1][2]
 
 
-def _fresh_cache():
-    """An empty stap5 cache (with the parser's tables, a one-time cost
-    that is not pass 2's)."""
-    from stap5.parse import parser
-    parser.lr_parser()
-    directory = tempfile.mkdtemp(prefix="stap5-bench-")
-    tables = parser._table_file()
-    if tables and os.path.exists(tables):
-        shutil.copy(tables, os.path.join(directory, parser.TABLE_FILE_NAME))
-    return directory
-
-
 def run(report, quick=False):
     if not stap48_available():
         report.skip("stap 4.8 is not installed")
     repeat = 1 if quick else 3
     env48 = dict(os.environ, SYSTEMTAP_TAPSET=TAPSET48)
     rows = []
-    cache = _fresh_cache()
+    cache = fresh_cache()
     try:
         env5 = dict(os.environ, SYSTEMTAP_TAPSET=TAPSET48, STAP5_CACHE=cache,
                     PYTHONPATH=PROJECT_DIR)
@@ -79,7 +67,7 @@ def run(report, quick=False):
                 # cold: the first run builds the index (and, for the issue's
                 # example, again from scratch)
                 shutil.rmtree(cache, ignore_errors=True)
-                shutil.copytree(_fresh_cache(), cache)
+                shutil.copytree(fresh_cache(), cache)
                 cold = _run(stap5, env5)
             wall5, cpu5, status5 = _best(stap5, env5, repeat)
             if status48 != status5:

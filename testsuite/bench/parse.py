@@ -9,15 +9,15 @@ few), on the same tapset tree: the whole library dump (-v), which is what
 parsing everything costs, and one example script.
 """
 
-import contextlib
 import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
-from testsuite.parse.harness import EXAMPLES48, KERNEL, STAP48, TAPSET48, stap48_available
+from testsuite.bench import fresh_cache
+from testsuite.parse.harness import (EXAMPLES48, KERNEL, STAP48, TAPSET48, patched_environment,
+                                     stap48_available)
 
 PROJECT_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 EXAMPLE = os.path.join(EXAMPLES48, "network", "nettop.stp")
@@ -29,31 +29,6 @@ def _tapset_dir():
         return TAPSET48
     from stap5.session import DEFAULT_TAPSET_DIR
     return DEFAULT_TAPSET_DIR
-
-
-@contextlib.contextmanager
-def _environment(**values):
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
-def _fresh_cache():
-    """An empty stap5 cache that already has the LALR tables."""
-    from stap5.parse import parser
-    parser.lr_parser()
-    directory = tempfile.mkdtemp(prefix="stap5-bench-")
-    tables = parser._table_file()
-    if tables and os.path.exists(tables):
-        shutil.copy(tables, os.path.join(directory, parser.TABLE_FILE_NAME))
-    return directory
 
 
 def _library_lines(session):
@@ -70,7 +45,7 @@ def _parse_library(cache):
     """(cpu seconds, wall seconds, library files parsed) of one pass 1."""
     from stap5 import cli
     from stap5.parse import pass1
-    with _environment(SYSTEMTAP_TAPSET=_tapset_dir(), STAP5_CACHE=cache):
+    with patched_environment({"SYSTEMTAP_TAPSET": _tapset_dir(), "STAP5_CACHE": cache}):
         session = cli.parse_args(["-r", KERNEL, "-p1", "-v", "-e", "probe begin {}"])
         cpu, wall = time.process_time(), time.monotonic()
         result = pass1.run(session, whole_library=True)
@@ -81,7 +56,7 @@ def _parse_library(cache):
 
 
 def throughput(report, quick):
-    cache = _fresh_cache()
+    cache = fresh_cache()
     try:
         cold_cpu, cold_wall, parsed, session = _parse_library(cache)
         warm = [_parse_library(cache) for _ in range(1 if quick else 3)]
@@ -122,7 +97,7 @@ def side_by_side(report, quick):
     for label, args in commands:
         env48 = dict(os.environ)
         stap_time, stap_status = _timed([STAP48, "-r", KERNEL] + args, env48, repeat)
-        cache = _fresh_cache()
+        cache = fresh_cache()
         try:
             env5 = dict(os.environ, SYSTEMTAP_TAPSET=_tapset_dir(), STAP5_CACHE=cache,
                         PYTHONPATH=PROJECT_DIR)

@@ -59,7 +59,8 @@ _STAP5_LOCK = threading.Lock()
 
 
 @contextlib.contextmanager
-def _patched_environment(env):
+def patched_environment(env):
+    """os.environ with `env` set (a None value unsets), restored after."""
     saved = {name: os.environ.get(name) for name in env}
     os.environ.update({k: v for k, v in env.items() if v is not None})
     for name, value in env.items():
@@ -88,7 +89,7 @@ def _in_process(main, argv, stdin, cwd, env, kernel):
     fake_stdin = io.TextIOWrapper(io.BytesIO(stdin_bytes), encoding="utf-8",
                                   errors="surrogateescape")
     full_argv = (["-r", kernel] if kernel else []) + list(argv)
-    with _STAP5_LOCK, _patched_environment(env or {}):
+    with _STAP5_LOCK, patched_environment(env or {}):
         old_cwd = os.getcwd()
         old_stdin = sys.stdin
         try:
