@@ -171,8 +171,8 @@ def check_probe_groups(elab):
     types.TypeResolution.after_sweeps)."""
     by_family = {}
     for probe in elab.program.probes:
-        by_family.setdefault(id(probe.family), (probe.family, []))[1].append(probe)
-    for family, probes in by_family.values():
+        by_family.setdefault(probe.family, []).append(probe)
+    for family, probes in by_family.items():
         family.check_group(probes)
 
 

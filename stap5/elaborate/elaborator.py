@@ -365,7 +365,6 @@ class Elaborator:
         if self.errors:
             return
         types.infer(self, after_sweeps=self._after_type_sweeps)
-        self.flush_deferred_warnings()
         if self.errors:
             return
         autoprint.add_displays(self)

@@ -45,14 +45,6 @@ _ASSIGN_OPERATORS = ("Only the following assign operators are implemented on pro
                      "target variables: '=', '.='")
 
 
-class _FileName:
-    """What a synthetic function needs of its file: the name its private
-    functions are mangled with."""
-
-    def __init__(self, name):
-        self.name = name
-
-
 class ProcfsValues:
     """The rewriting of one elaboration (the counter is the script's)."""
 
@@ -81,7 +73,7 @@ class ProcfsValues:
             name, [ast.Param(param, "string", tok=tok) for param in params], "string",
             ast.EmbeddedCode(code, tok=tok), False, True,
             re.findall(r"/\*\s*([a-z_-]+)\s*\*/", code), tok=tok)
-        function.file = _FileName(tok.file.name)
+        function.file = tok.file
         function.overload_index = 0
         function.unique_name = name
         call = ast.FunctionCall(function.name, args, tok=tok)
