@@ -38,8 +38,8 @@ class DwarfProbe(ProbeFamily):
     available = False
     patterns = tuple(_SHAPES)
 
-    def derive(self, ctx, point, args):
-        session = ctx.session
+    def derive(self, elab, point, args):
+        session = elab.session
         if _debuginfo_installed(session):
             raise SemanticError("stap5 does not read kernel debuginfo yet: use "
                                 "kprobe.function(\"name\") instead")
