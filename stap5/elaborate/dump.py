@@ -111,7 +111,17 @@ def probe_line(probe, printer):
     comment = probe.params.get("comment")
     if comment:
         text += " /*  %s*/" % comment
-    return "%s /* <- %s */" % (text, chain_text(probe.chain, printer))
+    pc_comment = probe.params.get("pc_comment")
+    if pc_comment:
+        text += " /* %s */" % pc_comment
+    if probe.family.chain_is_point:
+        # stap shows a DWARF probe's derivation as its concrete point alone
+        point = probe.point
+        chain = printer.visit(ast.ProbePoint(point.components, point.optional,
+                                             point.sufficient, None, tok=point.tok))
+    else:
+        chain = chain_text(probe.chain, printer)
+    return "%s /* <- %s */" % (text, chain)
 
 
 def _locals(out, locals_):

@@ -1,21 +1,41 @@
-"""DWARF probes: `kernel.function("name")`, `kernel.statement(...)`,
-`module("m").function(...)` and their `.call`/`.return`/`.inline`/...
-variants.
+"""DWARF probes: `kernel.function("name[@file[:line]]")`,
+`kernel.statement("name@file:line")` and `kernel.statement(ADDRESS)`,
+`module("m").function(...)` / `.statement(...)`, with `.call`, `.return`,
+`.inline`, `.exported`, `.maxactive(N)`.
 
-They need the kernel's debuginfo, which stap5 does not read yet.  Without
-debuginfo installed stap fails them in pass 2 exactly like this (the
-tapsets rely on it: `syscall.open = dw_syscall.open !, nd_syscall.open ?`
-falls back to kprobes); with debuginfo installed we say what is missing.
+They read the kernel's (or the module's) debuginfo through
+stap5/kernel/dwarf; without it they fail as stap does ("missing ...
+debuginfo"), which the tapsets rely on: `syscall.open = dw_syscall.open !,
+nd_syscall.open ?` then falls back to kprobes.
+
+Each derived probe carries, for pass 3 and for target variables:
+    probe.scope             the DwarfScope at the probe address
+    params["address"]       the link-time address of the probe
+    params["module"]        None for the kernel, else the module name
+    params["symbol"], params["offset"]
+                            the function symbol holding the address and
+                            the offset from it (a kprobe's symbol+offset)
+    params["reloc"]         (relocation base, offset): ("_stext", N) for the
+                            kernel, (section name, N) for a module
+    params["return"], params["maxactive"]
+                            a .return probe (kretprobe), its maxactive
+    params["function"]      the function's name; params["inlined"]
+    params["pc_comment"]    what -p2 prints after the point (pc=_stext+0x..)
 """
 
 import os
 
+from stap5.diagnostics import StapError
 from stap5.elaborate.errors import SemanticError
 from stap5.elaborate.probes.registry import ProbeFamily
+from stap5.elaborate.similar import suggest
+from stap5.kernel import debuginfo, kernel_target
+from stap5.kernel.dwarf import open_module
+from stap5.parse import ast
 
 _FUNCTION_SUFFIXES = ("", ".call", ".exported", ".inline", ".return",
-                      ".return.maxactive(number)", ".label(string)", ".callee(string)",
-                      ".callees", ".callees(number)")
+                      ".return.maxactive(number)", ".maxactive(number).return",
+                      ".label(string)", ".callee(string)", ".callees", ".callees(number)")
 _STATEMENT_SUFFIXES = ("", ".nearest", ".label(string)")
 
 _SHAPES = []
@@ -23,28 +43,256 @@ for _target in ("kernel", "module(string)"):
     for _arg in ("string", "number"):
         _SHAPES += ["%s.function(%s)%s" % (_target, _arg, s) for s in _FUNCTION_SUFFIXES]
         _SHAPES += ["%s.statement(%s)%s" % (_target, _arg, s) for s in _STATEMENT_SUFFIXES]
+_SHAPES += ["kernel.statement(number).absolute"]
 
 
-def _debuginfo_installed(session):
-    release = session.kernel_release
-    return any(os.path.exists(path) for path in (
-        "/usr/lib/debug/boot/vmlinux-%s" % release,
-        "/usr/lib/debug/lib/modules/%s/vmlinux" % release,
-        os.path.join(session.build_tree, "vmlinux")))
+def _missing(session):
+    return SemanticError("missing %s kernel/module debuginfo [man warning::debuginfo] "
+                         "under '%s'" % (session.arch, session.build_tree))
+
+
+def _log_for(ctx):
+    session = ctx.session
+    if session.verbosity(2) > 0:
+        import sys
+        return lambda message: sys.stderr.write(message + "\n")
+    return None
+
+
+def dwarf_module(ctx, module_name):
+    """The DwarfModule of the kernel (module_name None) or of a module;
+    a SemanticError as stap's when there is no debuginfo."""
+    target = kernel_target(ctx.session)
+    if module_name is None:
+        path = debuginfo.kernel_debuginfo(target)
+    else:
+        path = debuginfo.module_debuginfo(target, module_name)
+    if path is None:
+        raise _missing(ctx.session)
+    failed = _failed.get(path)
+    if failed is None:
+        try:
+            return open_module(path, module_name or "kernel", _log_for(ctx))
+        except Exception as exc:        # a broken file is the user's environment
+            failed = _failed[path] = "cannot read debuginfo %s: %s" % (path, exc)
+    raise SemanticError(failed)
+
+
+_failed = {}            # path -> why it could not be read (tried once per run)
+
+
+def parse_spec(spec):
+    """"name[@file[:line]]" -> (name, file pattern or None, line spec or None)."""
+    name, at, rest = spec.partition("@")
+    if not at:
+        return name, None, None
+    file_pattern, line = rest, None
+    colon = rest.rfind(":")
+    if colon >= 0:
+        candidate = rest[colon + 1:]
+        if candidate == "*" or candidate.replace("-", "").isdigit():
+            file_pattern, line = rest[:colon], candidate
+    return name, file_pattern, line
+
+
+def line_matcher(line):
+    """A predicate on line numbers for a line spec ("12", "10-20", "*")."""
+    if line is None or line == "*":
+        return None
+    if "-" in line:
+        low, _, high = line.partition("-")
+        low, high = int(low), int(high)
+        return lambda n: low <= n <= high
+    wanted = int(line)
+    return lambda n: n == wanted
+
+
+def _with_arg(point, functor, value, display=None):
+    components = []
+    for component in point.components:
+        if component.functor == functor and component.arg is not None:
+            arg = ast.Literal(value, tok=component.arg.tok)
+            if display is not None:
+                arg.display = display
+            component = ast.Component(functor, arg, component.from_glob, tok=component.tok)
+        components.append(component)
+    return ast.ProbePoint(components, point.optional, point.sufficient, point.condition,
+                          tok=point.tok)
 
 
 class DwarfProbe(ProbeFamily):
     name = "dwarf"
-    available = False
     patterns = tuple(_SHAPES)
+    has_registers = True
+    chain_is_point = True
+
+    def supports_entry(self, probe):
+        return bool(probe.params.get("return"))
 
     def derive(self, ctx, point, args):
-        session = ctx.session
-        if _debuginfo_installed(session):
-            raise SemanticError("stap5 does not read kernel debuginfo yet: use "
-                                "kprobe.function(\"name\") instead")
-        raise SemanticError("missing %s kernel/module debuginfo [man warning::debuginfo] "
-                            "under '%s'" % (session.arch, session.build_tree))
+        if "absolute" in args:
+            return self._absolute(ctx, point, args)
+        module_name = args.get("module")
+        module = dwarf_module(ctx, module_name)
+        if "statement" in args:
+            return self._statement(ctx, point, args, module)
+        return self._function(ctx, point, args, module)
+
+    # --- kernel.function / module().function ----------------------------------------
+
+    def _function(self, ctx, point, args, module):
+        spec = args["function"]
+        if isinstance(spec, int):
+            return self._function_at(ctx, point, args, module, spec)
+        name, file_pattern, line = parse_spec(spec)
+        if line is not None and line != "*":
+            ctx.warn("For probing a particular line, use a .statement() probe, "
+                     "not .function()", ctx.deriving_tok)
+        is_return = "return" in args
+        functions = module.functions(name, file_pattern)
+        if "call" in args or is_return:
+            functions = [f for f in functions if not f.inlined]
+        if "inline" in args:
+            functions = [f for f in functions if f.inlined]
+        if "exported" in args:
+            functions = [f for f in functions if not f.inlined and f.is_external()]
+        if not functions:
+            raise self._no_match(module, name)
+        derived = []
+        for function in _ordered(functions):
+            pc = function.entry_pc
+            if pc is None:
+                continue
+            text = "%s@%s:%d" % (function.name, function.decl_file, function.decl_line)
+            concrete = _with_arg(point, "function", text)
+            params = self._placement(module, pc, args)
+            params.update({"function": function.name, "inlined": function.inlined,
+                           "return": is_return, "maxactive": args.get("maxactive")})
+            params["scope"] = function.scope(pc)
+            derived.append((concrete, params))
+        return derived
+
+    def _function_at(self, ctx, point, args, module, address):
+        function = _function_containing(module, address)
+        if function is None:
+            raise SemanticError("no match")
+        params = self._placement(module, function.entry_pc, args)
+        params.update({"function": function.name, "inlined": False,
+                       "return": "return" in args, "maxactive": args.get("maxactive"),
+                       "scope": function.scope(function.entry_pc)})
+        concrete = _with_arg(point, "function", address, "%#x" % address)
+        return [(concrete, params)]
+
+    def _no_match(self, module, name):
+        def message():
+            if any(ch in name for ch in "*?["):
+                return "no match"
+            similar = suggest(name, module.function_names())
+            if not similar:
+                return "no match"
+            return "no match (similar function%s: %s)" % ("s" if len(similar) > 1 else "",
+                                                          ", ".join(similar))
+        return SemanticError(message, similar="no match (similar functions: %s)")
+
+    # --- kernel.statement ------------------------------------------------------------
+
+    def _statement(self, ctx, point, args, module):
+        spec = args["statement"]
+        if isinstance(spec, int):
+            address = spec & ((1 << 64) - 1)
+            function = _function_containing(module, address)
+            if function is None:
+                raise SemanticError("no match")
+            params = self._placement(module, address, args)
+            params.update({"function": function.name, "inlined": False, "return": False,
+                           "maxactive": None, "scope": function.scope(address)})
+            concrete = _with_arg(point, "statement", spec, "%#x" % address)
+            return [(concrete, params)]
+        name, file_pattern, line = parse_spec(spec)
+        matcher = line_matcher(line)
+        derived = []
+        for function in _ordered(module.functions(name, file_pattern)):
+            rows = function.statement_rows()
+            if matcher is not None:
+                chosen = [(n, a) for n, a in rows if matcher(n)]
+                if not chosen and "nearest" in args and line and line.isdigit():
+                    later = [(n, a) for n, a in rows if n >= int(line)]
+                    chosen = later[:1]
+            elif line == "*":
+                chosen = rows
+            else:
+                chosen = rows[:1]
+            for number, address in chosen:
+                text = "%s@%s:%d" % (function.name, function.decl_file, number)
+                concrete = _with_arg(point, "statement", text)
+                params = self._placement(module, address, args)
+                params.update({"function": function.name, "inlined": function.inlined,
+                               "return": False, "maxactive": None,
+                               "scope": function.scope(address)})
+                derived.append((concrete, params))
+        if not derived:
+            if line is not None and line != "*" and module.functions(name, file_pattern):
+                raise SemanticError("no line records for %s:%s [man error::dwarf]"
+                                    % (file_pattern, line))
+            raise self._no_match(module, name)
+        return derived
+
+    def _absolute(self, ctx, point, args):
+        if not ctx.session.guru:
+            raise StapError("absolute statement probe in unprivileged script; need stap -g",
+                            ctx.deriving_tok, kind="semantic error")
+        address = args["statement"] & ((1 << 64) - 1)
+        concrete = _with_arg(point, "statement", args["statement"], "%#x" % address)
+        return [(concrete, {"address": address, "module": None, "symbol": None,
+                            "offset": None, "reloc": None, "return": False,
+                            "maxactive": None, "function": None, "inlined": False,
+                            "absolute": True, "pc_comment": None, "scope": None})]
+
+    # --- placement ---------------------------------------------------------------------
+
+    def _placement(self, module, address, args):
+        params = {"address": address, "module": args.get("module")}
+        if module.name == "kernel":
+            base = module.symbol_address("_stext")
+            reloc = ("_stext", address - base) if base is not None else ("", address)
+        else:
+            reloc = module.section_offset(address) or ("", address)
+        params["reloc"] = reloc
+        params["pc_comment"] = "pc=%s+%#x" % reloc
+        found = module.address_symbol(address)
+        params["symbol"], params["offset"] = found if found else (None, None)
+        return params
+
+
+def _ordered(functions):
+    """Out-of-line copies first (by address), then inlined instances."""
+    concrete = sorted((f for f in functions if not f.inlined), key=lambda f: f.entry_pc or 0)
+    inlined = [f for f in functions if f.inlined]
+    return concrete + inlined
+
+
+def _function_containing(module, address):
+    """The out-of-line function whose code holds `address`, or None."""
+    from stap5.kernel.dwarf import die as D
+    from stap5.kernel.dwarf.reader import FunctionInstance
+    unit = module.dwarf.unit_for_address(address)
+    if unit is None:
+        return None
+    for child in unit.root.children():
+        if child.tag != D.TAG_subprogram:
+            continue
+        for start, end in module.dwarf.die_ranges(child):
+            if start <= address < end:
+                abstract = child
+                for _ in range(4):
+                    origin = abstract.origin()
+                    if origin is None:
+                        break
+                    abstract = origin
+                decl_file = abstract.unit.file_name(abstract.get(D.AT_decl_file, 0))
+                return FunctionInstance(module, abstract.name, child, False, decl_file,
+                                        abstract.get(D.AT_decl_line, 0))
+    return None
 
 
 FAMILIES = [DwarfProbe()]

@@ -39,6 +39,9 @@ class ProbeFamily:
     # False for families only recognized to be refused (not listed by
     # --dump-probe-types).
     available = True
+    # Whether -p2 shows the derivation of a probe as its concrete point
+    # alone, without the aliases it came through (stap's DWARF probes).
+    chain_is_point = False
 
     def derive(self, ctx, point, args):
         """Return a list of (ProbePoint, params dict) for one matched point.

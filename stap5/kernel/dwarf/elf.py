@@ -156,6 +156,26 @@ class ElfImage:
             self._symbols = found
         return self._symbols
 
+    def all_symbols(self):
+        """[(name, address, size, is function)] of every named symbol."""
+        entries, symtab = self._symbol_table()
+        if symtab is None:
+            return []
+        strtab = self.sections[symtab.link]
+        strings = bytes(self._map[strtab.offset:strtab.offset + strtab.size])
+        found = []
+        count = len(self.sections)
+        relocatable = self.is_relocatable
+        for name, info, other, shndx, value, size in entries:
+            kind = info & 0xf
+            if not name or kind in (STT_SECTION, 4) or shndx == 0:
+                continue
+            text = strings[name:strings.index(b"\0", name)].decode("utf-8", "replace")
+            if relocatable and 0 < shndx < count:
+                value += self.sections[shndx].address
+            found.append((text, value, size, 1 if kind == STT_FUNC else 0))
+        return found
+
     def symbol_value(self, name):
         """The address of symbol `name` (any type), or None."""
         entries, symtab = self._symbol_table()

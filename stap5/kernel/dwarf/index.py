@@ -28,7 +28,7 @@ CONCRETE = 0
 ABSTRACT = 1
 INLINED = 3
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _AGGREGATES = frozenset((D.TAG_structure_type, D.TAG_union_type, D.TAG_enumeration_type,
                          D.TAG_subroutine_type, D.TAG_array_type))
@@ -210,7 +210,10 @@ def build(dwarf, destination, log=None):
             CREATE TABLE globals (name TEXT, unit INTEGER, die INTEGER, file INTEGER);
             CREATE TABLE types (name TEXT, tag INTEGER, unit INTEGER, die INTEGER);
             CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+            CREATE TABLE symbols (name TEXT, address INTEGER, size INTEGER, func INTEGER);
         """)
+        db.executemany("INSERT INTO symbols VALUES (?,?,?,?)",
+                       [(n, _signed(a), size, f) for n, a, size, f in dwarf.image.all_symbols()])
         paths = {}
         for functions, globals_, types, files in results:
             remap = {}
@@ -235,6 +238,8 @@ def build(dwarf, destination, log=None):
             CREATE INDEX functions_origin ON functions (origin);
             CREATE INDEX globals_name ON globals (name);
             CREATE INDEX types_name ON types (name);
+            CREATE INDEX symbols_name ON symbols (name);
+            CREATE INDEX symbols_address ON symbols (address);
         """)
         db.execute("INSERT INTO meta VALUES ('seconds', ?)", ("%.1f" % (time.time() - started),))
         db.commit()
@@ -302,9 +307,34 @@ class Index:
         return self.db.execute("SELECT name, unit, die, file FROM globals WHERE name = ?",
                                (name,)).fetchall()
 
+    def symbol_address(self, name):
+        row = self.db.execute("SELECT address FROM symbols WHERE name = ? LIMIT 1",
+                              (name,)).fetchone()
+        return _unsigned(row[0]) if row else None
+
+    def symbol_count(self, name):
+        return self.db.execute("SELECT count(*) FROM symbols WHERE name = ?",
+                               (name,)).fetchone()[0]
+
+    def function_symbol_at(self, address):
+        """(name, start) of the function symbol holding `address`, or None."""
+        row = self.db.execute(
+            "SELECT name, address FROM symbols WHERE func AND address <= ? "
+            "ORDER BY address DESC LIMIT 1", (_signed(address),)).fetchone()
+        return (row[0], _unsigned(row[1])) if row else None
+
     def types(self, name):
         return self.db.execute("SELECT name, tag, unit, die FROM types WHERE name = ?",
                                (name,)).fetchall()
+
+
+def _signed(address):
+    """SQLite integers are signed 64-bit; kernel addresses are above 2**63."""
+    return address - (1 << 64) if address >= (1 << 63) else address
+
+
+def _unsigned(value):
+    return value + (1 << 64) if value < 0 else value
 
 
 def _sqlite_glob(pattern):

@@ -7,7 +7,6 @@ kernel's vmlinux or a module's .ko) through its index.
         scope = function.scope(function.entry_pc)     # a stap5.kernel.scope.Scope
 """
 
-import bisect
 import fnmatch
 
 from stap5.kernel.dwarf import die as D
@@ -147,18 +146,25 @@ class DwarfModule:
 
     def address_symbol(self, address):
         """(symbol name, offset) of the function symbol holding `address`."""
-        if self._function_symbols is None:
-            symbols = self.dwarf.image.function_symbols()
-            self._function_symbols = ([s[0] for s in symbols], symbols)
-        starts, symbols = self._function_symbols
-        index = bisect.bisect_right(starts, address) - 1
-        if index < 0:
+        found = self.index.function_symbol_at(address)
+        if found is None:
             return None
-        start, size, name = symbols[index]
+        name, start = found
         return name, address - start
 
     def symbol_address(self, name):
-        return self.dwarf.image.symbol_value(name)
+        return self.index.symbol_address(name)
+
+    def is_exported(self, name):
+        """Whether the kernel exports `name` (EXPORT_SYMBOL)."""
+        return self.index.symbol_address("__ksymtab_" + name) is not None
+
+    def section_offset(self, address):
+        """(section name, offset) of an address of a module."""
+        section = self.dwarf.image.section_of(address)
+        if section is None:
+            return None
+        return section.name, address - section.address
 
     def global_variables(self, name):
         return [self.dwarf.die_at(offset) for _, _, offset, _ in self.index.globals(name)]
