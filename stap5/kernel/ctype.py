@@ -126,8 +126,8 @@ class Array(CType):
         self.size = element_size * count if count is not None and element_size else None
 
     def _spell(self, declarator):
-        return self.element._spell("%s[%s]" % (declarator,
-                                               "" if self.count is None else self.count))
+        # stap lists arrays without their bound: "struct iovec[]"
+        return self.element._spell("%s[]" % declarator)
 
 
 class Member:

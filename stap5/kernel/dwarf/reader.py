@@ -81,14 +81,17 @@ class FunctionInstance:
         return DwarfScope(self, pc)
 
     def statement_rows(self, file_pattern=None):
-        """[(line, address)] of the statement rows inside this function,
-        the first address of each line, for `.statement` probes."""
+        """[(line, address)] of the line rows inside this function, the
+        lowest address of each line, for `.statement` probes: rows of the
+        function's own file from its declaration on (not those of code
+        inlined into it from elsewhere), statement boundaries or not, as
+        stap lists them."""
         unit = self.die.unit
         table = unit.lines()
         ranges = self.ranges
         found = {}
         for row in table.rows():
-            if row.end_sequence or not row.is_stmt:
+            if row.end_sequence or row.line < self.decl_line:
                 continue
             if not any(start <= row.address < end for start, end in ranges):
                 continue
