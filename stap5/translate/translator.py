@@ -220,6 +220,8 @@ class Translator:
             return "STP_PROBE_KRETPROBE" if probe.params["return"] else "STP_PROBE_KPROBE"
         if family == "kprobe.statement":
             return "STP_PROBE_KPROBE"
+        if family == "dwarf":       # placed as kprobes (until the family registry)
+            return "STP_PROBE_KRETPROBE" if probe.params["return"] else "STP_PROBE_KPROBE"
         if family == "procfs":
             return "STP_PROBE_PROCFS_WRITE" if probe.params["write"] else "STP_PROBE_PROCFS_READ"
         kind = _PROBE_KINDS.get(family)
@@ -246,8 +248,19 @@ class Translator:
                      '.optional = %s }' % (names.plain_c_string(params["symbol"]), module,
                                            params.get("maxactive") or 0,
                                            "true" if probe.point.optional else "false"))]
-        if family == "kprobe.statement":
+        if family == "kprobe.statement" or (family == "dwarf" and params.get("absolute")):
             return [("kprobe", "{ .addr = %#xUL }" % params["address"])]
+        if family == "dwarf":       # a kprobe at symbol+offset (until the family registry)
+            if params.get("symbol") is None:
+                raise TranslationError("no symbol holds the address of %s" % probe.point.tok,
+                                       probe.tok)
+            module = ('"%s"' % names.plain_c_string(params["module"])
+                      if params.get("module") else "NULL")
+            return [("kprobe", '{ .symbol = "%s", .offset = %d, .module = %s, '
+                     '.maxactive = %d, .optional = %s }'
+                     % (names.plain_c_string(params["symbol"]), params["offset"], module,
+                        params.get("maxactive") or 0,
+                        "true" if probe.point.optional else "false"))]
         if family == "procfs":
             return [("procfs", '{ .path = "%s", .maxsize = %d, .mode = 0%o }'
                      % (names.plain_c_string(params["path"]), params.get("maxsize") or 0,

@@ -177,8 +177,14 @@ def _scan_part(args):
 
 
 def index_path(build_id, path):
+    """Where the index of a file lives: $STAP5_DWARF_INDEX (a directory, for
+    test runs that share one index across private caches), else the cache."""
     key = build_id or ("nobuildid-%x" % (hash(path) & 0xffffffff))
-    return cache.path("dwarf-index", "%s.v%d.sqlite" % (key, SCHEMA_VERSION))
+    name = "%s.v%d.sqlite" % (key, SCHEMA_VERSION)
+    directory = os.environ.get("STAP5_DWARF_INDEX")
+    if directory:
+        return os.path.join(directory, name)
+    return cache.path("dwarf-index", name)
 
 
 def build(dwarf, destination, log=None):
