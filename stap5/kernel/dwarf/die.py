@@ -452,6 +452,9 @@ class Die:
             if attr == AT_high_pc and form != FORM_addr and form < FORM_addrx1 \
                     and form != FORM_addrx:
                 high_is_length = True
+            elif attr == AT_entry_pc and form in (FORM_data1, FORM_data2, FORM_data4,
+                                                   FORM_data8, FORM_udata, FORM_sdata):
+                attrs[attr] = ("offset", value)     # from the DIE's base address
         if high_is_length and AT_low_pc in attrs:
             attrs[AT_high_pc] += attrs[AT_low_pc]      # always an address here
         self.attrs = attrs

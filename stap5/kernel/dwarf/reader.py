@@ -44,14 +44,13 @@ class FunctionInstance:
         the start of its first range (as elfutils' dwarf_entrypc)."""
         attrs = self.die.attrs
         entry = attrs.get(D.AT_entry_pc)
-        if entry is not None:
-            low = attrs.get(D.AT_low_pc)
-            if isinstance(entry, int) and low is not None and entry < low:
-                entry += low              # a DWARF 5 offset from low_pc
-            elif isinstance(entry, int) and entry < 0x100000 and low is None:
+        if isinstance(entry, tuple):            # an offset from the base address
+            base = attrs.get(D.AT_low_pc)
+            if base is None:
                 ranges = self.ranges
-                if ranges:
-                    entry += ranges[0][0]
+                base = ranges[0][0] if ranges else 0
+            return base + entry[1]
+        if entry is not None:
             return entry
         if D.AT_low_pc in attrs:
             return attrs[D.AT_low_pc]
