@@ -156,13 +156,19 @@ class DwarfProbe(ProbeFamily):
             functions = [f for f in functions if f.inlined]
         if "exported" in args:
             functions = [f for f in functions if not f.inlined and f.is_external()]
-        if not functions:
+        symbols = []
+        if "inline" not in args and file_pattern is None:
+            named = {f.name for f in functions}
+            symbols = [(n, a) for n, a in module.symbol_functions(name) if n not in named]
+        if not functions and not symbols:
             raise self._no_match(module, name)
         derived = []
+        placed = set()
         for function in _ordered(functions):
             pc = function.entry_pc
-            if pc is None:
-                continue
+            if pc is None or (function.name, pc) in placed:
+                continue        # two instances at one address are one probe, as in stap
+            placed.add((function.name, pc))
             text = "%s@%s:%d" % (function.name, function.decl_file, function.decl_line)
             concrete = _with_arg(point, "function", text)
             params = self._placement(module, pc, args)
@@ -170,6 +176,15 @@ class DwarfProbe(ProbeFamily):
                            "return": is_return, "maxactive": args.get("maxactive")})
             params["scope"] = function.scope(pc)
             derived.append((concrete, params))
+        entries = {pc for _, pc in placed}
+        for symbol, address in symbols:
+            if address in entries:
+                continue
+            entries.add(address)
+            params = self._placement(module, address, args)
+            params.update({"function": symbol, "inlined": False, "return": is_return,
+                           "maxactive": args.get("maxactive"), "scope": None})
+            derived.append((_with_arg(point, "function", symbol), params))
         return derived
 
     def _function_at(self, ctx, point, args, module, address):

@@ -118,6 +118,7 @@ def to_location(expression, frame_base=None, in_piece=False):
     piece_start = 0
     register_only = None
     while pos < size:
+        op_start = pos
         op = expression[pos]
         pos += 1
         if 0x50 <= op <= 0x6f:                          # reg0..31
@@ -202,7 +203,7 @@ def to_location(expression, frame_base=None, in_piece=False):
             if op == 0x9d:
                 _, pos = uleb(expression, pos)
                 piece_size = (piece_size + 7) // 8
-            part = expression[piece_start:pos - 1 - _leb_length(expression, pos, op)]
+            part = expression[piece_start:op_start]
             pieces.append((piece_size, to_location(part, frame_base, True) if part else None))
             piece_start = pos
             ops = []
@@ -227,18 +228,3 @@ def to_location(expression, frame_base=None, in_piece=False):
     if not ops:
         return Location.unavailable("optimized out")
     return Location(kind, ops)
-
-
-def _leb_length(expression, end, op):
-    """Bytes of the operands of the piece operation ending at `end`."""
-    count = 1 if op == 0x93 else 2
-    length = 0
-    pos = end
-    # walk back over `count` LEB128 numbers
-    for _ in range(count):
-        pos -= 1
-        length += 1
-        while pos > 0 and expression[pos - 1] & 0x80:
-            pos -= 1
-            length += 1
-    return length

@@ -306,6 +306,16 @@ class Index:
             "SELECT name, unit, die, kind, file, line, origin FROM functions "
             "WHERE origin = ?", (origin,)).fetchall()
 
+    def function_symbols(self, pattern):
+        """[(name, address)] of the function symbols matching a glob."""
+        if any(ch in pattern for ch in "*?["):
+            rows = self.db.execute("SELECT name, address FROM symbols WHERE func AND "
+                                   "name GLOB ?", (_sqlite_glob(pattern),)).fetchall()
+        else:
+            rows = self.db.execute("SELECT name, address FROM symbols WHERE func AND "
+                                   "name = ?", (pattern,)).fetchall()
+        return [(name, _unsigned(address)) for name, address in rows]
+
     def function_names(self):
         return [row[0] for row in self.db.execute("SELECT DISTINCT name FROM functions")]
 

@@ -139,9 +139,37 @@ class DwarfModule:
             if kind == dwarf_index.ABSTRACT:
                 continue
             die = self.dwarf.die_at(offset)
+            if self._in_init_section(die):
+                continue        # freed after boot: stap does not offer them
             found.append(FunctionInstance(self, name, die, kind == dwarf_index.INLINED,
                                           decl_file, decl_line))
         return found
+
+    def symbol_functions(self, pattern):
+        """[(name, address)] of the function symbols matching `pattern`
+        outside init code: stap also offers those DWARF does not name
+        (`foo.cold`, `foo.isra.0`), without a source position."""
+        found = []
+        for name, address in self.index.function_symbols(pattern):
+            section = self.dwarf.image.section_of(address)
+            if section is None or section.name.startswith((".init.", ".exit.")):
+                continue
+            found.append((name, address))
+        return sorted(found, key=lambda item: item[1])
+
+    def _in_init_section(self, die):
+        low = die.attrs.get(D.AT_entry_pc)
+        if isinstance(low, tuple):
+            low = None
+        if low is None:
+            low = die.attrs.get(D.AT_low_pc)
+        if low is None:
+            ranges = self.dwarf.die_ranges(die)
+            low = ranges[0][0] if ranges else None
+        if low is None:
+            return False
+        section = self.dwarf.image.section_of(low)
+        return section is not None and section.name.startswith((".init.", ".exit."))
 
     def function_names(self):
         return self.index.function_names()

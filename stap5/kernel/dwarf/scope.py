@@ -80,6 +80,8 @@ class DwarfScope(Scope):
             return to_location(expression, self._frame_base)
         except Unsupported as exc:
             return Location.unavailable(str(exc))
+        except (IndexError, ValueError, KeyError):
+            return Location.unavailable("malformed DWARF expression")
 
     def _frame_base(self, cfa=False):
         """Ops pushing the frame base (or the CFA) at the probe address."""
@@ -135,12 +137,10 @@ class DwarfScope(Scope):
         return None
 
     def return_type(self):
-        """The return type stap lists for `.return` ($return:type): the
-        function DIE's own DW_AT_type (none for an inlined instance)."""
-        offset = self.function.die.get(D.AT_type)
-        if offset is None:
-            return None
-        return self.module.types.at(offset, self.function.die.unit)
+        """The return type stap lists for `.return` ($return:type), None
+        for a function returning void."""
+        ctype_ = self.function.return_type()
+        return None if isinstance(ctype_, ctype.Void) else ctype_
 
     def return_variable(self):
         ctype_ = self.function.return_type()
