@@ -271,6 +271,15 @@ def _package_files(deb):
     return files
 
 
+def package_has_module(deb, release, module):
+    """Whether the -dbg package holds module `module`."""
+    wanted = debian_wanted(release, _package_files(deb) or (), [module], vmlinux=False)
+    return bool(wanted) or any(
+        os.path.basename(path) in (module + ".ko", module.replace("-", "_") + ".ko",
+                                   module.replace("_", "-") + ".ko")
+        for path in (_package_files(deb) or ()))
+
+
 def debian_wanted(release, files, modules=(), vmlinux=True):
     """{member path in the package: destination} of what to extract."""
     wanted = {}
@@ -296,9 +305,17 @@ def extract_debian(release, deb, modules=(), vmlinux=True, log=print):
     """Extract vmlinux (and System.map) and the named modules' .ko from the
     -dbg package into the cache's debug root, in one pass over it."""
     files = _package_files(deb)
-    wanted = debian_wanted(release, files, modules, vmlinux)
-    if not wanted:
+    if not debian_wanted(release, files, modules, vmlinux):
         return
+    import fcntl
+    with open(os.path.join(os.path.dirname(deb), ".extract.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)        # one extraction at a time
+        wanted = debian_wanted(release, files, modules, vmlinux)    # what is left
+        if wanted:
+            _extract(deb, wanted, log)
+
+
+def _extract(deb, wanted, log):
     if log:
         log("extracting %s from %s ..." % (", ".join(os.path.basename(p) for p in
                                                       wanted.values()), os.path.basename(deb)))

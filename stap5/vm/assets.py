@@ -41,7 +41,9 @@ GUEST_MODULES = [
 
 # Modules whose DWARF `stap5-prep --debuginfo` extracts with the kernel's (others are
 # extracted from the kept package when a script first names them).
-DEBUGINFO_MODULES = ["ext4"]
+# These are the modules the tapsets and Debian's examples name.
+DEBUGINFO_MODULES = ["ext4", "xfs", "btrfs", "nfs", "nfsd", "sunrpc", "nfsv2", "nfsv3", "nfsv4",
+                     "scsi_mod", "sd_mod", "sr_mod", "st", "autofs4", "ipv6", "dccp"]
 
 
 class AssetError(Exception):

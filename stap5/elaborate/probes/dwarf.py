@@ -68,6 +68,8 @@ def dwarf_module(ctx, module_name):
     else:
         path = debuginfo.module_debuginfo(target, module_name)
     if path is None:
+        if module_name is not None and not _module_exists(target, module_name):
+            raise SemanticError("no match")
         raise _missing(ctx.session)
     failed = _failed.get(path)
     if failed is None:
@@ -76,6 +78,15 @@ def dwarf_module(ctx, module_name):
         except Exception as exc:        # a broken file is the user's environment
             failed = _failed[path] = "cannot read debuginfo %s: %s" % (path, exc)
     raise SemanticError(failed)
+
+
+def _module_exists(target, name):
+    """Whether a module of that name exists for the target at all (stap
+    says "no match" for one that does not, "missing debuginfo" else)."""
+    if target.module_debuginfo_candidates(name):
+        return True
+    deb = debuginfo.cached_debian_package(target.release)
+    return deb is not None and debuginfo.package_has_module(deb, target.release, name)
 
 
 _failed = {}            # path -> why it could not be read (tried once per run)
@@ -130,6 +141,9 @@ class DwarfProbe(ProbeFamily):
         return bool(probe.params.get("return"))
 
     def derive(self, ctx, point, args):
+        for unsupported in ("callee", "callees", "label"):
+            if unsupported in args:
+                raise SemanticError(".%s probes are not supported by stap5 yet" % unsupported)
         if "absolute" in args:
             return self._absolute(ctx, point, args)
         module_name = args.get("module")
@@ -150,6 +164,11 @@ class DwarfProbe(ProbeFamily):
                      "not .function()", ctx.deriving_tok)
         is_return = "return" in args
         functions = module.functions(name, file_pattern)
+        if is_return:
+            inlined = sorted({f.name for f in functions if f.inlined})
+            if inlined:
+                ctx.warn("cannot probe .return of %d inlined functions %s"
+                         % (len(inlined), "".join(" " + n for n in inlined)))
         if "call" in args or is_return:
             functions = [f for f in functions if not f.inlined]
         if "inline" in args:
@@ -226,7 +245,8 @@ class DwarfProbe(ProbeFamily):
         name, file_pattern, line = parse_spec(spec)
         matcher = line_matcher(line)
         derived = []
-        for function in _ordered(module.functions(name, file_pattern)):
+        functions = module.functions(name, file_pattern)
+        for function in _ordered(functions):
             rows = function.statement_rows()
             if matcher is not None:
                 chosen = [(n, a) for n, a in rows if matcher(n)]
@@ -237,6 +257,8 @@ class DwarfProbe(ProbeFamily):
                 chosen = rows
             else:
                 chosen = rows[:1]
+            if not chosen and matcher is not None and line.isdigit():
+                ctx.error(_no_line_records(function, int(line), rows))
             for number, address in chosen:
                 text = "%s@%s:%d" % (function.name, function.decl_file, number)
                 concrete = _with_arg(point, "statement", text)
@@ -246,9 +268,8 @@ class DwarfProbe(ProbeFamily):
                                "scope": function.scope(address)})
                 derived.append((concrete, params))
         if not derived:
-            if line is not None and line != "*" and module.functions(name, file_pattern):
-                raise SemanticError("no line records for %s:%s [man error::dwarf]"
-                                    % (file_pattern, line))
+            if functions:
+                raise SemanticError("no match")
             raise self._no_match(module, name)
         return derived
 
@@ -277,6 +298,17 @@ class DwarfProbe(ProbeFamily):
         found = module.address_symbol(address)
         params["symbol"], params["offset"] = found if found else (None, None)
         return params
+
+
+def _no_line_records(function, line, rows):
+    """stap's message for a line without code, with the nearest lines that
+    have some in the function."""
+    message = "no line records for %s:%d [man error::dwarf]" % (function.decl_file, line)
+    before = [n for n, _ in rows if n < line]
+    after = [n for n, _ in rows if n > line]
+    if before and after:            # (only for a line inside the function)
+        message += " (try :%d or :%d)" % (before[-1], after[0])
+    return message
 
 
 def _ordered(functions):
