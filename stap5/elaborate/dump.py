@@ -116,7 +116,8 @@ def probe_line(probe, printer):
         text += " /* %s */" % pc_comment
     if probe.family.chain_is_point:
         # stap shows a DWARF probe's derivation as its concrete point alone
-        point = probe.point
+        # (an @entry saver's: that of the .return probe it serves)
+        point = (getattr(probe, "entry_saver_for", None) or probe).point
         chain = printer.visit(ast.ProbePoint(point.components, point.optional,
                                              point.sufficient, None, tok=point.tok))
     else:

@@ -108,12 +108,28 @@ def _params():
     return params
 
 
+def comparable_dump(text):
+    """A -p2 dump with the probes of DWARF wildcards in a fixed order: 4.8
+    derives them in the order of its hash tables (everything before
+    "# probes" stays as it is)."""
+    head, marker, probes = text.partition("# probes\n")
+    if "/* pc=" not in probes:
+        return text
+    entries = []
+    for line in probes.splitlines(True):
+        if line.startswith(" ") and entries:
+            entries[-1] += line         # a probe's locals and body go with it
+        else:
+            entries.append(line)
+    return head + marker + "".join(sorted(entries))
+
+
 @pytest.mark.parametrize("path", _params())
 def test_example_elaborates_like_48(path, invocations):
     argv, expected = invocations[path].result()
     actual = run_stap5(argv, cwd=os.path.dirname(path), env=STAP5_ENV)
     assert actual.status == expected.status, "argv: %s\n%s" % (argv, actual.stderr[-3000:])
-    assert actual.stdout == expected.stdout, "argv: %s" % argv
+    assert comparable_dump(actual.stdout) == comparable_dump(expected.stdout), "argv: %s" % argv
 
 
 def test_many_examples_are_accepted(invocations):

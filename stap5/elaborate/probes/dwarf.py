@@ -136,6 +136,7 @@ class DwarfProbe(ProbeFamily):
     patterns = tuple(_SHAPES)
     has_registers = True
     chain_is_point = True
+    hoists_stable_calls = False
 
     def supports_entry(self, probe):
         return bool(probe.params.get("return"))

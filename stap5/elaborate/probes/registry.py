@@ -42,6 +42,9 @@ class ProbeFamily:
     # Whether -p2 shows the derivation of a probe as its concrete point
     # alone, without the aliases it came through (stap's DWARF probes).
     chain_is_point = False
+    # Whether calls of /* stable */ functions in its handlers are hoisted
+    # into locals (stap does not in DWARF probes).
+    hoists_stable_calls = True
 
     def derive(self, ctx, point, args):
         """Return a list of (ProbePoint, params dict) for one matched point.
