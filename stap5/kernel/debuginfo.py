@@ -58,19 +58,13 @@ def has_dwarf(path):
 
 def build_id_of(path):
     """The GNU build-id of an ELF file (hex), or None."""
+    from stap5.kernel.dwarf.elf import read_build_id
     try:
         from elftools.elf.elffile import ELFFile
         with open(path, "rb") as f:
-            elf = ELFFile(f)
-            for section in elf.iter_sections():
-                if section.header["sh_type"] != "SHT_NOTE":
-                    continue
-                for note in section.iter_notes():
-                    if note["n_type"] == "NT_GNU_BUILD_ID":
-                        return note["n_desc"]
+            return read_build_id(ELFFile(f))
     except Exception:
         return None
-    return None
 
 
 def _running_kernel_build_id():
@@ -126,14 +120,17 @@ def kernel_debuginfo(target, download=False, log=None):
         if has_dwarf(candidate):
             return candidate
     build_id = kernel_build_id(target)
-    if build_id:
-        for candidate in build_id_paths(build_id):
-            if has_dwarf(candidate):
-                return candidate
-        found = debuginfod_find(build_id, log=log)
-        if found and has_dwarf(found):
-            return found
-    return None
+    return by_build_id(build_id, log) if build_id else None
+
+
+def by_build_id(build_id, log=None):
+    """A file with the DWARF of a build-id: in a debug root's .build-id
+    tree, else from debuginfod; None if neither has it."""
+    for candidate in build_id_paths(build_id):
+        if has_dwarf(candidate):
+            return candidate
+    found = debuginfod_find(build_id, log=log)
+    return found if found and has_dwarf(found) else None
 
 
 def module_debuginfo(target, module, log=None):
@@ -146,13 +143,8 @@ def module_debuginfo(target, module, log=None):
                  if path.startswith("/lib/modules/")]
     for path in installed:
         build_id = build_id_of(path)
-        if not build_id:
-            continue
-        for candidate in build_id_paths(build_id):
-            if has_dwarf(candidate):
-                return candidate
-        found = debuginfod_find(build_id, log=log)
-        if found and has_dwarf(found):
+        found = by_build_id(build_id, log) if build_id else None
+        if found:
             return found
     deb = cached_debian_package(target.release)
     if deb is not None:

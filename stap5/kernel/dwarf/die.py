@@ -262,6 +262,14 @@ def skip_attrs(buf, pos, specs):
     return pos
 
 
+def _index(buf, pos, form, leb_form, one_byte_form):
+    """(index, new position) of a strx/addrx form: LEB128 or 1-4 bytes."""
+    if form == leb_form:
+        return uleb(buf, pos)
+    size = form - one_byte_form + 1
+    return int.from_bytes(buf[pos:pos + size], "little"), pos + size
+
+
 def read_value(buf, pos, form, implicit, unit):
     """(value, new position) of one attribute value.  References come back
     as absolute .debug_info offsets, blocks as bytes, strings decoded."""
@@ -321,20 +329,10 @@ def read_value(buf, pos, form, implicit, unit):
     if form == FORM_ref_addr:
         return _u32(buf, pos)[0], pos + 4
     if form in (FORM_strx, FORM_strx1, FORM_strx2, FORM_strx3, FORM_strx4):
-        if form == FORM_strx:
-            index, pos = uleb(buf, pos)
-        else:
-            size = form - FORM_strx1 + 1
-            index = int.from_bytes(buf[pos:pos + size], "little")
-            pos += size
+        index, pos = _index(buf, pos, form, FORM_strx, FORM_strx1)
         return unit.indexed_string(index), pos
     if form in (FORM_addrx, FORM_addrx1, FORM_addrx2, FORM_addrx3, FORM_addrx4):
-        if form == FORM_addrx:
-            index, pos = uleb(buf, pos)
-        else:
-            size = form - FORM_addrx1 + 1
-            index = int.from_bytes(buf[pos:pos + size], "little")
-            pos += size
+        index, pos = _index(buf, pos, form, FORM_addrx, FORM_addrx1)
         return unit.indexed_address(index), pos
     if form == FORM_loclistx or form == FORM_rnglistx:
         index, pos = uleb(buf, pos)

@@ -26,6 +26,17 @@ class ElfError(Exception):
     """A file is not a readable ELF with DWARF; str() says why."""
 
 
+def read_build_id(elf):
+    """The GNU build-id (hex) of a pyelftools ELFFile, or None."""
+    for section in elf.iter_sections():
+        if section.header["sh_type"] != "SHT_NOTE":
+            continue
+        for note in section.iter_notes():
+            if note["n_type"] == "NT_GNU_BUILD_ID":
+                return note["n_desc"]
+    return None
+
+
 class Section:
     def __init__(self, index, name, header):
         self.index = index
@@ -58,7 +69,7 @@ class ElfImage:
         for index, section in enumerate(elf.iter_sections()):
             self.sections.append(Section(index, section.name, section.header))
         self._by_name = {s.name: s for s in self.sections}
-        self.build_id = self._read_build_id(elf)
+        self.build_id = read_build_id(elf)
         self._elf = elf
         self._views = {}
         self._symbols = None
@@ -83,15 +94,6 @@ class ElfImage:
                 view = memoryview(self._map)[section.offset:section.offset + section.size]
             self._views[name] = view
         return view
-
-    def _read_build_id(self, elf):
-        for section in elf.iter_sections():
-            if section.header["sh_type"] != "SHT_NOTE":
-                continue
-            for note in section.iter_notes():
-                if note["n_type"] == "NT_GNU_BUILD_ID":
-                    return note["n_desc"]
-        return None
 
     # --- a module's layout and relocations ---------------------------------
 
