@@ -33,16 +33,18 @@ from stap5.kernel import debuginfo, kernel_target
 from stap5.kernel.dwarf import open_module
 from stap5.parse import ast
 
-_FUNCTION_SUFFIXES = ("", ".call", ".exported", ".inline", ".return",
-                      ".return.maxactive(number)", ".maxactive(number).return",
-                      ".label(string)", ".callee(string)", ".callees", ".callees(number)")
-_STATEMENT_SUFFIXES = ("", ".nearest", ".label(string)")
+# The point shapes of stap 4.8's DWARF family, exactly.
+_BY_NAME = ("", ".call", ".callee(string)", ".callee(string).call", ".callee(string).return",
+            ".callees", ".callees(number)", ".exported", ".inline", ".label(string)",
+            ".return", ".return.maxactive(number)")
+_BY_ADDRESS = ("", ".call", ".exported", ".return", ".return.maxactive(number)")
 
 _SHAPES = []
 for _target in ("kernel", "module(string)"):
-    for _arg in ("string", "number"):
-        _SHAPES += ["%s.function(%s)%s" % (_target, _arg, s) for s in _FUNCTION_SUFFIXES]
-        _SHAPES += ["%s.statement(%s)%s" % (_target, _arg, s) for s in _STATEMENT_SUFFIXES]
+    _SHAPES += ["%s.function(number)%s" % (_target, s) for s in _BY_ADDRESS]
+    _SHAPES += ["%s.function(string)%s" % (_target, s) for s in _BY_NAME]
+    _SHAPES += ["%s.statement(%s)%s" % (_target, arg, s) for arg in ("number", "string")
+                for s in ("", ".nearest")]
 _SHAPES += ["kernel.statement(number).absolute"]
 
 
