@@ -54,6 +54,7 @@ def _missing(session):
 
 
 def _log_for(ctx):
+    """With -v, say so when the (minute-long) index build happens."""
     session = ctx.session
     if session.verbosity(2) > 0:
         import sys
