@@ -78,6 +78,12 @@ class ProbeFamily:
     # False for families only recognized to be refused (not listed by
     # --dump-probe-types).
     available = True
+    # Whether -p2 shows the derivation of a probe as its concrete point
+    # alone, without the aliases it came through (stap's DWARF probes).
+    chain_is_point = False
+    # Whether calls of /* stable */ functions in its handlers are hoisted
+    # into locals (stap does not in DWARF probes).
+    hoists_stable_calls = True
 
     # --- pass 2 ----------------------------------------------------------------
 
