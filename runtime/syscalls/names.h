@@ -48,13 +48,15 @@
 #include <linux/perf_event.h>
 #include <linux/quota.h>
 #include <linux/random.h>
-#include <linux/memfd.h>
+#include <uapi/linux/memfd.h>
 #include <linux/timex.h>
 #include <linux/sched.h>
 #include <uapi/linux/sched/types.h>
 #include <uapi/linux/mount.h>
 #include <uapi/linux/bpf.h>
 #include <asm/prctl.h>
+#include <uapi/linux/openat2.h>
+#include <linux/close_range.h>
 
 static const struct stp_name stp_names_open_flags[] __maybe_unused = {
 	{ (long)(O_CREAT), "O_CREAT" },
@@ -2141,6 +2143,32 @@ static const struct stp_name stp_names_key_perm[] __maybe_unused = {
 	{ (long)(KEY_OTH_LINK), "KEY_OTH_LINK" },
 	{ (long)(KEY_OTH_SETATTR), "KEY_OTH_SETATTR" },
 	{ (long)(KEY_OTH_ALL), "KEY_OTH_ALL" },
+	STP_NAMES_END
+};
+
+static const struct stp_name stp_names_close_range_flags[] __maybe_unused = {
+	{ (long)(CLOSE_RANGE_UNSHARE), "CLOSE_RANGE_UNSHARE" },
+	{ (long)(CLOSE_RANGE_CLOEXEC), "CLOSE_RANGE_CLOEXEC" },
+	STP_NAMES_END
+};
+
+static const struct stp_name stp_names_open_tree_flags[] __maybe_unused = {
+	{ (long)(OPEN_TREE_CLONE), "OPEN_TREE_CLONE" },
+	{ (long)(OPEN_TREE_CLOEXEC), "OPEN_TREE_CLOEXEC" },
+	{ (long)(AT_SYMLINK_NOFOLLOW), "AT_SYMLINK_NOFOLLOW" },
+	{ (long)(AT_NO_AUTOMOUNT), "AT_NO_AUTOMOUNT" },
+	{ (long)(AT_EMPTY_PATH), "AT_EMPTY_PATH" },
+	{ (long)(AT_RECURSIVE), "AT_RECURSIVE" },
+	STP_NAMES_END
+};
+
+static const struct stp_name stp_names_open_how_resolve[] __maybe_unused = {
+	{ (long)(RESOLVE_NO_XDEV), "RESOLVE_NO_XDEV" },
+	{ (long)(RESOLVE_NO_MAGICLINKS), "RESOLVE_NO_MAGICLINKS" },
+	{ (long)(RESOLVE_NO_SYMLINKS), "RESOLVE_NO_SYMLINKS" },
+	{ (long)(RESOLVE_BENEATH), "RESOLVE_BENEATH" },
+	{ (long)(RESOLVE_IN_ROOT), "RESOLVE_IN_ROOT" },
+	{ (long)(RESOLVE_CACHED), "RESOLVE_CACHED" },
 	STP_NAMES_END
 };
 
