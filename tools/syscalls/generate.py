@@ -3,7 +3,7 @@
 import glob
 import os
 
-from . import emit, headers, names, table
+from . import emit, headers, names, numbers, table
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROJECT = os.path.dirname(os.path.dirname(HERE))
@@ -13,6 +13,7 @@ OUTPUT = os.path.join(PROJECT, "tapsets", "linux", "x86_64")
 PREFIX = "sysc_"
 NAMES_HEADER = os.path.join(PROJECT, "runtime", "syscalls", "names.h")
 NAMES_TAPSET = os.path.join(PROJECT, "tapsets", "linux", "syscall_lists.stp")
+NUMBERS_TAPSET = os.path.join(OUTPUT, "syscall_table.stp")
 
 
 class GenerateError(Exception):
@@ -40,6 +41,7 @@ def tapset_files(kver=headers.KVER):
         the_names = names.read(NAMES)
         files[NAMES_HEADER] = names.header_text(the_names)
         files[NAMES_TAPSET] = names.tapset_text(the_names)
+        files[NUMBERS_TAPSET] = numbers.tapset_text(kver)
         return files
     except (table.TableError, emit.EmitError, OSError) as e:
         raise GenerateError(str(e))
