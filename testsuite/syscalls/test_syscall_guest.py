@@ -1,7 +1,8 @@
 """The syscall tapsets in a real kernel: the workload (workload.c) run
-under workload.stp, built by stap5 and run by staprun5 in the guest, must
-print what SystemTap 4.8 printed for it (expected/), but for the known
-differences below.
+under workload.stp (syscall.NAME, nd_syscall.NAME, syscall_name) and
+any.stp (syscall_any), built by stap5 and run by staprun5 in the guest,
+must print what SystemTap 4.8 printed for it (expected/), but for the
+known differences below.
 """
 
 import shutil
@@ -43,28 +44,52 @@ def _stap5(*args, cwd):
 
 
 @pytest.fixture(scope="module")
-def workload(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("syscall-workload")
+def directory(tmp_path_factory):
+    return tmp_path_factory.mktemp("syscall-workload")
+
+
+@pytest.fixture(scope="module")
+def program(directory):
     program = directory / "workload"
     # As workload.c says: the addresses it prints are those of this build.
     subprocess.run(["gcc", "-O1", "-static", "-nostdlib", "-fno-pie", "-no-pie",
                     "-fno-stack-protector", "-o", str(program), str(HERE / "workload.c")],
                    check=True)
-    proc = _stap5("-p4", "-m", "tt_sc_workload", str(HERE / "workload.stp"), cwd=directory)
-    ko = directory / "tt_sc_workload.ko"
+    return program
+
+
+def _build(name, directory):
+    proc = _stap5("-p4", "-m", "tt_sc_" + name, str(HERE / (name + ".stp")), cwd=directory)
+    ko = directory / ("tt_sc_%s.ko" % name)
+    if "tracepoint probes (kernel.trace) are not supported" in proc.stderr:
+        pytest.skip("syscall_any rests on kernel.trace, not in this tree yet")
     assert proc.returncode == 0 and ko.exists(), proc.stdout + proc.stderr
-    return program, ko
+    return ko
 
 
-def test_workload_prints_what_4_8_prints(workload, guest):
-    program, ko = workload
+def _run(guest, program, ko):
     try:
-        result = guest.run(guest.python_command("-m", "stap5.run.staprun", "-c", program, ko),
-                           cwd=str(HERE), timeout=600)
+        return guest.run(guest.python_command("-m", "stap5.run.staprun", "-c", program, ko),
+                         cwd=str(HERE), timeout=600)
     finally:
         assert loaded_modules(guest, ("tt_sc_",)) == [], "a module was left loaded"
-    expected = (HERE / "expected" / "workload.stdout").read_text().splitlines()
-    expected = [KNOWN_DIFFERENCES.get(line, line) for line in expected]
+
+
+def _expected(name, suffix):
+    return (HERE / "expected" / (name + suffix)).read_text()
+
+
+def test_workload_prints_what_4_8_prints(directory, program, guest):
+    result = _run(guest, program, _build("workload", directory))
+    expected = [KNOWN_DIFFERENCES.get(line, line)
+                for line in _expected("workload", ".stdout").splitlines()]
     assert result.out.splitlines() == expected
-    assert result.err == (HERE / "expected" / "workload.stderr").read_text()
+    assert result.err == _expected("workload", ".stderr")
+    assert result.rc == 0
+
+
+def test_syscall_any_sees_what_4_8_sees(directory, program, guest):
+    result = _run(guest, program, _build("any", directory))
+    assert result.out == _expected("any", ".stdout")
+    assert result.err == _expected("any", ".stderr")
     assert result.rc == 0
