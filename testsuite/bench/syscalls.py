@@ -16,16 +16,16 @@ asserts on timings.
 """
 
 import os
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from testsuite.bench import fresh_cache
+from testsuite.bench.elaborate import _best, _run
+from testsuite.bench.translate_build_run import _ns_per_call
 from testsuite.parse.harness import KERNEL, STAP48, stap48_available
 
 HERE = Path(__file__).parent
@@ -44,23 +44,6 @@ REPEAT = 3
 SETTLE = 1
 
 
-def _run(argv, env, cwd):
-    """(wall seconds, cpu seconds, exit status) of one run."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.monotonic()
-    proc = subprocess.run(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.DEVNULL)
-    wall = time.monotonic() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu, proc.returncode
-
-
-def _best(argv, env, cwd, repeat):
-    runs = [_run(argv, env, cwd) for _ in range(repeat)]
-    return min(r[0] for r in runs), min(r[1] for r in runs), runs[-1][2]
-
-
 def pass2(report, workdir, repeat):
     env48 = {k: v for k, v in os.environ.items() if k != "SYSTEMTAP_TAPSET"}
     cache = fresh_cache()
@@ -71,12 +54,12 @@ def pass2(report, workdir, repeat):
             script = Path(workdir) / ("p2-%d.stp" % position)
             script.write_text(text + "\n")
             argv = ["-r", KERNEL, "-p2", str(script)]
-            wall48, cpu48, status48 = _best([STAP48] + argv, env48, workdir, repeat)
+            wall48, cpu48, status48 = _best([STAP48] + argv, env48, repeat, workdir)
             stap5 = [sys.executable, "-m", "stap5"] + argv
             shutil.rmtree(cache, ignore_errors=True)
             shutil.copytree(fresh_cache(), cache)
             cold = _run(stap5, env5, workdir)
-            wall5, cpu5, status5 = _best(stap5, env5, workdir, repeat)
+            wall5, cpu5, status5 = _best(stap5, env5, repeat, workdir)
             if status48 != status5:
                 raise RuntimeError("%s: exit status stap %s, stap5 %s"
                                    % (label, status48, status5))
@@ -90,15 +73,6 @@ def pass2(report, workdir, repeat):
         shutil.rmtree(cache, ignore_errors=True)
     report.table(["script", "4.8 wall/cpu s", "stap5 cold", "stap5 warm", "warm/4.8 wall",
                   "warm/4.8 cpu"], rows)
-
-
-def _ns_per_call(output):
-    for line in output.splitlines():
-        try:
-            return float(line)
-        except ValueError:
-            continue
-    raise RuntimeError("no timing in workload output:\n" + output)
 
 
 def _modules(workdir):
