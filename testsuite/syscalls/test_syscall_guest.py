@@ -26,12 +26,12 @@ PROJECT = HERE.parent.parent
 KNOWN_DIFFERENCES = {
     'utimensat(AT_FDCWD, "/proc/nonexistent", [5.000000000][1073741823.000000000], 0x0)':
         'utimensat(AT_FDCWD, "/proc/nonexistent", [UTIME_NOW][UTIME_OMIT], 0x0)',
-    "futex(0x403054, FUTEX_WAIT, 0, [0.000000000])":
-        "futex(0x403054, FUTEX_WAIT, 0, [0.000001000])",
-    "timerfd_settime(16, 0x0, [1.000000,500.000000], 0x0)":
-        "timerfd_settime(16, 0x0, [1.000500,2.000000], 0x0)",
-    "ppoll(0x403040, 1, [0.000000000], 0x403168, 8)":
-        "ppoll(0x403040, 1, [0.000002000], 0x403168, 8)",
+    "futex(0x403094, FUTEX_WAIT, 0, [0.000000000])":
+        "futex(0x403094, FUTEX_WAIT, 0, [0.000001000])",
+    "timerfd_settime(18, 0x0, [1.000000,500.000000], 0x0)":
+        "timerfd_settime(18, 0x0, [1.000500,2.000000], 0x0)",
+    "ppoll(0x403080, 1, [0.000000000], 0x4031a8, 8)":
+        "ppoll(0x403080, 1, [0.000002000], 0x4031a8, 8)",
     "nanosleep([0.000000000], 0x0)": "nanosleep([0.000001000], 0x0)",
     "clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, [0.000000000], 0x0)":
         "clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, [0.000001000], 0x0)",

@@ -43,6 +43,12 @@
 #include <linux/keyctl.h>
 #include <linux/seccomp.h>
 #include <linux/membarrier.h>
+#include <linux/netlink.h>
+#include <linux/ptrace.h>
+#include <linux/quota.h>
+#include <linux/reboot.h>
+#include <linux/capability.h>
+#include <linux/signalfd.h>
 
 /* ABI values the kernel's user headers leave to the C library. */
 #define UTIME_NOW	((1L << 30) - 1L)
@@ -60,6 +66,8 @@
 #define SHUT_RDWR	2
 #define MNT_DETACH	2
 #define PRIO_PROCESS	0
+#define AF_NETLINK	16
+#define SOCK_RAW	3
 
 static long sc(long n, long a, long b, long c, long d, long e, long f)
 {
@@ -91,7 +99,7 @@ static struct stat st;
 static struct iovec iov[2] = { { buf, 4 }, { buf + 4, 8 } };
 static struct __kernel_timespec ts = { 0, 1000 }, tsp = { 0, 2000 };
 static struct __kernel_timespec ts2[2] = { { 5, UTIME_NOW }, { 6, UTIME_OMIT } };
-static struct __kernel_itimerspec its = { { 1, 500 }, { 2, 0 } };
+static struct __kernel_itimerspec its = { { 1, 500 }, { 2, 0 } }, its0 = { { 3, 0 }, { 0, 0 } };
 static struct { long sec, usec; } tv = { 0, 0 };
 static struct { long interval_sec, interval_usec, sec, usec; } itv;
 static struct sigaction act, oact;
@@ -111,6 +119,10 @@ static const char *argv[] = { "/proc/nonexistent", "-x", "a b", 0 };
 static const char *envp[] = { "A=1", 0 };
 static unsigned long cpumask[2];
 static int param;
+static struct sockaddr_nl snl = { AF_NETLINK, 0, 0, 0 };
+static struct { __u32 size, policy; __u64 flags; __s32 nice; __u32 priority;
+		__u64 runtime, deadline, period; } attr = { 48, 0, 0, 5, 0, 0, 0, 0 };
+static int timerid;
 
 static long fd, dupfd, mfd, tcp, lsn, udp, unix_, udp6, epfd, efd, tfd, ifd;
 
@@ -189,6 +201,9 @@ static void signals(void)
 	act.sa_mask = sigmask;
 	S4(rt_sigaction, SIGUSR1, &act, &oact, 8);
 	S4(rt_sigaction, SIGUSR2, 0, &oact, 8);
+	act.sa_flags = SA_SIGINFO | SA_ONSTACK | 0x04000000 /* SA_RESTORER */;
+	act.sa_restorer = (void (*)(void))handler;
+	S4(rt_sigaction, SIGTERM, &act, 0, 8);
 	S4(rt_sigprocmask, SIG_BLOCK, &sigmask, 0, 8);
 	S4(rt_sigprocmask, SIG_SETMASK, 0, &sigmask, 8);
 	S2(kill, 99999, 0);
@@ -218,6 +233,7 @@ static void sockets(void)
 	S4(accept4, lsn, 0, 0, SOCK_NONBLOCK);
 	S4(socketpair, AF_UNIX, SOCK_STREAM, 0, sv);
 	S3(getsockname, udp, buf, &len);
+	S3(bind, S3(socket, AF_NETLINK, SOCK_RAW, 0), &snl, sizeof(snl));
 	S3(getpeername, sv[0], buf, &len);
 }
 
@@ -244,6 +260,23 @@ static void processes(void)
 	S3(seccomp, SECCOMP_SET_MODE_STRICT, 1, 0);
 	S2(membarrier, MEMBARRIER_CMD_QUERY, 0);
 	S5(keyctl, 99 /* no such operation */, 1, 2, 3, 4);
+	S2(prctl, PR_SET_NAME, "wl");
+	S2(prctl, PR_CAPBSET_READ, CAP_SYS_ADMIN);
+	S5(prctl, 0x12345, 1, 2, 3, 4);
+	S4(ptrace, PTRACE_PEEKDATA, 99999, buf, 0);
+	S4(ptrace, PTRACE_SETOPTIONS, 99999, 0, PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL);
+	S4(ptrace, PTRACE_CONT, 99999, 0, SIGUSR1);
+	S2(keyctl, KEYCTL_REVOKE, 99999);
+	S3(keyctl, KEYCTL_SETPERM, 99999, 0x3f010000);
+	S4(quotactl, QCMD(Q_GETQUOTA, USRQUOTA), "/dev/nonexistent", 0, buf);
+	S4(reboot, 0, 0, LINUX_REBOOT_CMD_RESTART, 0);
+	S3(sched_setattr, 0, &attr, 0);
+	S3(timer_create, CLOCK_MONOTONIC, 0, &timerid);
+	S4(timer_settime, 0, TIMER_ABSTIME, &its0, 0);	/* disarmed */
+	S1(timer_delete, 0);
+	S4(signalfd4, -1, &sigmask, 8, SFD_CLOEXEC);
+	S6(mmap, 0, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | (21 << 26), -1, 0);
+	S2(settimeofday, 0, 0);
 	S1(unshare, CLONE_FILES | CLONE_FS);
 	S2(setns, -1, CLONE_NEWNET);
 	S1(sysinfo, buf);
