@@ -22,7 +22,6 @@ LONG_OPTIONS = [
 # Options stap has that stap5 does not implement (yet): a clear refusal.
 UNSUPPORTED = {
     "-t": "probe timing (-t)", "-q": "tapset coverage (-q)", "-i": "interactive mode (-i)",
-    "-F": "flight recorder mode (-F)", "-S": "output file rotation (-S)",
     "-d": "unwind/symbol data (-d)", "-P": "prologue searching (-P)",
     "--prologue-searching": "prologue searching", "--ldd": "--ldd",
     "--all-modules": "--all-modules", "--use-server": "compile servers",
@@ -74,6 +73,9 @@ Options:
    -m MODULE  set probe module name, instead of
               stap_<hash>
    -o FILE    send script output to file, instead of stdout.
+   -S size[,n] set maximum of the size and the number of files.
+   -F         run as on-file flight recorder with -o.
+              run as on-memory flight recorder without -o.
    -E SCRIPT  run the SCRIPT in addition to the main script specified
               through -e or a script file
    -c CMD     start the probes, run CMD, and exit when it finishes
@@ -188,6 +190,8 @@ def parse_args(argv):
         session.script_file = rest[0]
         rest = rest[1:]
     session.args = rest
+    if session.flight_recorder and session.vm:
+        raise SessionError("stap5: -F cannot be used with --vm: the guest ends with the run")
     return session
 
 
@@ -270,6 +274,17 @@ def _set_global(session, value):
     session.global_settings.append(value)
 
 
+SIZE_SPEC_PATTERN = "^[0-9]+(,[0-9]+)?$"
+
+
+def _set_output_rotation(session, value):
+    import re
+    if not re.match(SIZE_SPEC_PATTERN, value):
+        raise SessionError("ERROR: Safety pattern mismatch for -S parameter ('%s' vs. '%s') rc=1"
+                           % (value, SIZE_SPEC_PATTERN))
+    session.output_rotation = value
+
+
 def _set_privilege(session, value):
     if value not in PRIVILEGE_LEVELS:
         raise SessionError("Invalid argument '%s' for --privilege." % value)
@@ -344,6 +359,7 @@ _HANDLERS = {
     "-g": _flag("guru"), "-u": _flag("unoptimized"), "-w": _flag("suppress_warnings"),
     "-W": _flag("warnings_as_errors"), "-b": _flag("bulk"),
     "-s": _set("buffer_size", _positive_int("-s")),
+    "-S": _set_output_rotation, "-F": _flag("flight_recorder"),
     "-l": _set_list("l"), "-L": _set_list("L"),
     "--dump-functions": _set_dump("functions"),
     "--dump-probe-types": _set_dump("probe-types"),

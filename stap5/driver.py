@@ -222,6 +222,11 @@ def _pass5(session, ko):
         args += ["-b", str(session.buffer_size)]
     if session.output_file and not session.vm:
         args += ["-o", session.output_file]
+    if session.output_rotation and not session.vm:
+        args += ["-S", session.output_rotation]
+    if session.flight_recorder:
+        # In memory: load, start, detach; to a file: in the background.
+        args.append("-D" if session.output_file else "-L")
     args.append(ko)
     args += session.global_settings
     timer = PassTimer()
@@ -231,7 +236,7 @@ def _pass5(session, ko):
     if session.vm:
         from stap5.vm.pass5 import run_in_guest
         rc = run_in_guest(session.kernel_release, args, session.output_file,
-                          session.verbosity(5))
+                          session.verbosity(5), rotation=session.output_rotation)
     else:
         from stap5.run import staprun
         rc = staprun.main(args)

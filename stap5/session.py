@@ -67,6 +67,8 @@ class Session:
         self.timeout = None                  # -T SECS
         self.bulk = False                    # -b
         self.buffer_size = 0                 # -s MB
+        self.output_rotation = None          # -S SIZE[,N]
+        self.flight_recorder = False         # -F
         self.list_mode = None                # "l" or "L" (-l / -L)
         self.list_pattern = None
         self.dump = None                     # "functions", "probe-types", "probe-aliases"
