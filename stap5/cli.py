@@ -14,7 +14,8 @@ LONG_OPTIONS = [
     "runtime=", "bpf", "dump-probe-types", "dump-probe-aliases", "dump-functions",
     "skip-badvars", "suppress-handler-errors", "tmpdir=", "modinfo=",
     "suppress-time-limits", "prologue-searching==", "ldd", "all-modules",
-    "check-version", "vm", "use-server==", "remote=", "sysroot=", "sysenv=",
+    "check-version", "vm", "use-server==", "remote=", "remote-prefix", "sysroot=",
+    "sysenv=",
     "download-debuginfo==", "save-uprobes", "target-namespace=", "color==",
     "colour==",
 ]
@@ -25,7 +26,7 @@ UNSUPPORTED = {
     "-d": "unwind/symbol data (-d)", "-P": "prologue searching (-P)",
     "--prologue-searching": "prologue searching", "--ldd": "--ldd",
     "--all-modules": "--all-modules", "--use-server": "compile servers",
-    "--remote": "remote execution", "--sysroot": "--sysroot", "--sysenv": "--sysenv",
+"--sysroot": "--sysroot", "--sysenv": "--sysenv",
     "--download-debuginfo": "--download-debuginfo", "--save-uprobes": "--save-uprobes",
     "--target-namespace": "--target-namespace", "--bpf": "the bpf runtime",
     "--check-version": "--check-version",
@@ -83,6 +84,11 @@ Options:
    -T TIME    terminate the script after TIME seconds
    --vm       run pass 5 in a QEMU virtual machine of the target kernel
               (see stap5-prep --vm)
+   --remote=URL
+              set the execution target to the given host (ssh://[USER@]HOST[:PORT],
+              [USER@]HOST, or direct://); may be repeated
+   --remote-prefix
+              prefix each line of remote output with the host's index
    --privilege=PRIVILEGE_LEVEL
               check the script for constructs not allowed at the given privilege level
    --unprivileged
@@ -192,6 +198,9 @@ def parse_args(argv):
     session.args = rest
     if session.flight_recorder and session.vm:
         raise SessionError("stap5: -F cannot be used with --vm: the guest ends with the run")
+    if session.remotes and (session.vm or session.flight_recorder):
+        raise SessionError("stap5: --remote cannot be used with %s"
+                           % ("--vm" if session.vm else "-F"))
     return session
 
 
@@ -285,6 +294,15 @@ def _set_output_rotation(session, value):
     session.output_rotation = value
 
 
+def _add_remote(session, value):
+    from stap5.remote.url import RemoteUrlError, parse
+    try:
+        parse(value)
+    except RemoteUrlError as exc:
+        raise SessionError(str(exc)) from None
+    session.remotes.append(value)
+
+
 def _set_privilege(session, value):
     if value not in PRIVILEGE_LEVELS:
         raise SessionError("Invalid argument '%s' for --privilege." % value)
@@ -370,6 +388,7 @@ _HANDLERS = {
     "--suppress-handler-errors": _flag("suppress_handler_errors"),
     "--suppress-time-limits": _flag("suppress_time_limits"),
     "--tmpdir": _set("tmpdir"), "--vm": _flag("vm"),
+    "--remote": _add_remote, "--remote-prefix": _flag("remote_prefix"),
     "--color": lambda session, value: None, "--colour": lambda session, value: None,
 }
 

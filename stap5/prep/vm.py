@@ -1,7 +1,8 @@
 """stap5-prep --vm: what the QEMU guest of `stap5 --vm` needs, and fetching it.
 
 The tools (QEMU, a static busybox for the initramfs) are packages; the guest's
-kernel, initramfs and the kernel's real System.map go to stap5's cache
+kernel, initramfs, network modules (Guest.boot(ssh=True)) and the kernel's
+real System.map go to stap5's cache
 (stap5.vm.assets), downloaded once with apt-get.
 """
 
@@ -45,6 +46,8 @@ def prepare_guest(kver, debuginfo, log):
     d = assets.fetch_guest_kernel(kver, log=log)
     findings = [Finding("guest kernel", OK, str(d / "vmlinux")),
                 Finding("guest initramfs", OK, str(build_initramfs(kver)))]
+    from stap5.vm.network import fetch_net_modules
+    findings.append(Finding("guest network (ssh)", OK, str(fetch_net_modules(kver, log=log))))
     assets.fetch_system_map(kver, debuginfo=debuginfo, log=log)
     findings.append(Finding("System.map", OK, str(assets.system_map(kver))))
     return findings
