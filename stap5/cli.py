@@ -74,9 +74,10 @@ Options:
    -m MODULE  set probe module name, instead of
               stap_<hash>
    -o FILE    send script output to file, instead of stdout.
-   -S size[,n] set maximum of the size and the number of files.
-   -F         run as on-file flight recorder with -o.
-              run as on-memory flight recorder without -o.
+   -S SIZE[,N] with -o: go on in a new output file every SIZE megabytes,
+              keeping the last N files
+   -F         flight recorder: leave the probes running, detached (staprun5 -A
+              attaches); with -o, run in the background instead
    -E SCRIPT  run the SCRIPT in addition to the main script specified
               through -e or a script file
    -c CMD     start the probes, run CMD, and exit when it finishes

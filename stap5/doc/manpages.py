@@ -5,14 +5,13 @@ stap5probes(3stap), like 4.8's stapfuncs(3stap) and stapprobes(3stap).
 
 writes, into OUTDIR, the generated pages (from man/*.j2: the tapset
 library's doc comments, and the probe shapes of stap5's built-in families)
-and copies the hand-written ones (man/*.1, man/*.8). The package builds
+and copies the hand-written ones (man/*.1, man/*.8, their @VERSION@ filled in). The package builds
 (debian/rules, stap5.spec) and `make man` run it.
 """
 
 import argparse
 import os
 import re
-import shutil
 import sys
 
 import stap5
@@ -21,6 +20,9 @@ from stap5.session import DEFAULT_TAPSET_DIR, PROJECT_DIR
 
 MAN_DIR = os.path.join(PROJECT_DIR, "man")
 GENERATED = ("stap5funcs.3stap", "stap5probes.3stap")
+
+# Titles of the refused families that do not carry one (`what`).
+REFUSED_TITLES = {"dwarf": "DWARF probes (they need the kernel's debuginfo)"}
 
 # Probe families by the first component of their points, in the page's order.
 FAMILY_GROUPS = [
@@ -84,7 +86,8 @@ def probe_groups():
             seen.update(mine)
             refused.append({"name": family.name,
                             "title": getattr(family, "what", None) or
-                            f"{family.name} probes", "patterns": mine})
+                            REFUSED_TITLES.get(family.name, f"{family.name} probes"),
+                            "patterns": mine})
     return supported, refused
 
 
@@ -125,7 +128,12 @@ def write_all(outdir, tapset_dir=DEFAULT_TAPSET_DIR, shown_tapset_dir=None):
             f.write(text)
         written.append(path)
     for page in hand_written():
-        written.append(shutil.copy(page, outdir))
+        with open(page) as f:
+            text = f.read().replace("@VERSION@", stap5.__version__)
+        target = os.path.join(outdir, os.path.basename(page))
+        with open(target, "w") as f:
+            f.write(text)
+        written.append(target)
     return written
 
 
