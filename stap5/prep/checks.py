@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass, field
 
 from stap5.prep.host import parse_kernel_config
-from stap5.session import cache_dir
+from stap5.kernel.cache import cache_dir
 
 OK = "ok"
 MISSING = "missing"     # a package provides it
@@ -71,17 +71,15 @@ def check_headers(host, distro, kver):
 
 
 def debuginfo_candidates(host, kver):
-    """Where a DWARF vmlinux of `kver` may be: the distributions' debug roots, and
-    stap5's cache (kernel/R/vmlinux today; debug/lib/modules/R/vmlinux, the debug
-    root the kernel-facts work is moving it to)."""
-    system = [f"/usr/lib/debug/boot/vmlinux-{kver}",
-              f"/usr/lib/debug/lib/modules/{kver}/vmlinux",
-              f"/usr/lib/debug/boot/vmlinux-{kver}.debug",
-              f"/usr/lib/debug/lib/modules/{kver}/vmlinux.debug"]
+    """Where a DWARF vmlinux of `kver` may be (stap5.kernel's list: the debug roots,
+    stap5's cache among them, then unstripped images), on the inspected machine;
+    plus SUSE's .debug names."""
+    from stap5.kernel.target import KernelTarget
     cache = cache_dir()
-    cached = [os.path.join(cache, "kernel", kver, "vmlinux"),
-              os.path.join(cache, "debug", "lib", "modules", kver, "vmlinux")]
-    return [host.path(p) for p in system] + cached
+    candidates = KernelTarget(kver).vmlinux_candidates() + [
+        f"/usr/lib/debug/boot/vmlinux-{kver}.debug",
+        f"/usr/lib/debug/lib/modules/{kver}/vmlinux.debug"]
+    return [c if c.startswith(cache + os.sep) else host.path(c) for c in candidates]
 
 
 def _has_btf_section(path):
