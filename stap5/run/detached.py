@@ -16,12 +16,8 @@ has its debugfs directory, stap5/NAME.
 
 import errno
 import os
-import time
 
 from stap5.run import channels, kmod
-
-UNLOAD_TRIES = 100          # x 50 ms
-
 
 class DetachedError(Exception):
     """Reported as "ERROR: ..." with exit status 1."""
@@ -124,15 +120,8 @@ def delete_one(name):
         raise InUse(f"Cannot remove module {name}: a staprun5 is attached to it "
                     f"({e.strerror})") from None
     os.close(fd)
-    for _ in range(UNLOAD_TRIES):
-        try:
-            kmod.unload(name)
-            return
-        except kmod.ModuleError as e:
-            if e.errno in kmod.BUSY:
-                time.sleep(0.05)
-                continue
-            if e.errno == errno.ENOENT:
-                return
-            raise DetachedError(f"Couldn't remove module '{name}': {e}.") from None
-    raise DetachedError(f"Couldn't remove module '{name}': still in use.")
+    try:
+        kmod.unload_when_free(name)
+    except kmod.ModuleError as e:
+        why = "still in use" if e.errno in kmod.BUSY else str(e)
+        raise DetachedError(f"Couldn't remove module '{name}': {why}.") from None

@@ -19,7 +19,6 @@ handlers in the writer's context; the loop keeps draining the output while
 they do.
 """
 
-import errno
 import os
 import queue
 import shlex
@@ -447,22 +446,13 @@ class Session:
         self._close_output()
 
     def _unload(self):
-        for _ in range(UNLOAD_TRIES):
-            try:
-                kmod.unload(self.name)
-                self.loaded = False
+        try:
+            if kmod.unload_when_free(self.name, UNLOAD_TRIES):
                 self.debug(f"removed module {self.name}")
-                return
-            except kmod.ModuleError as e:
-                if e.errno in kmod.BUSY:
-                    time.sleep(0.05)
-                    continue
-                if e.errno == errno.ENOENT:
-                    self.loaded = False
-                    return
-                self.error(f"Couldn't remove module '{self.name}': {e}.")
-                return
-        self.error(f"Couldn't remove module '{self.name}': still in use.")
+            self.loaded = False
+        except kmod.ModuleError as e:
+            why = "still in use" if e.errno in kmod.BUSY else str(e)
+            self.error(f"Couldn't remove module '{self.name}': {why}.")
 
     def _close_output(self):
         if self.output:
