@@ -14,7 +14,8 @@ LONG_OPTIONS = [
     "runtime=", "bpf", "dump-probe-types", "dump-probe-aliases", "dump-functions",
     "skip-badvars", "suppress-handler-errors", "tmpdir=", "modinfo=",
     "suppress-time-limits", "prologue-searching==", "ldd", "all-modules",
-    "check-version", "vm", "use-server==", "remote=", "sysroot=", "sysenv=",
+    "check-version", "vm", "use-server==", "remote=", "remote-prefix", "sysroot=",
+    "sysenv=",
     "download-debuginfo==", "save-uprobes", "target-namespace=", "color==",
     "colour==",
 ]
@@ -22,11 +23,10 @@ LONG_OPTIONS = [
 # Options stap has that stap5 does not implement (yet): a clear refusal.
 UNSUPPORTED = {
     "-t": "probe timing (-t)", "-q": "tapset coverage (-q)", "-i": "interactive mode (-i)",
-    "-F": "flight recorder mode (-F)", "-S": "output file rotation (-S)",
     "-d": "unwind/symbol data (-d)", "-P": "prologue searching (-P)",
     "--prologue-searching": "prologue searching", "--ldd": "--ldd",
     "--all-modules": "--all-modules", "--use-server": "compile servers",
-    "--remote": "remote execution", "--sysroot": "--sysroot", "--sysenv": "--sysenv",
+"--sysroot": "--sysroot", "--sysenv": "--sysenv",
     "--download-debuginfo": "--download-debuginfo", "--save-uprobes": "--save-uprobes",
     "--target-namespace": "--target-namespace", "--bpf": "the bpf runtime",
     "--check-version": "--check-version",
@@ -74,6 +74,10 @@ Options:
    -m MODULE  set probe module name, instead of
               stap_<hash>
    -o FILE    send script output to file, instead of stdout.
+   -S SIZE[,N] with -o: go on in a new output file every SIZE megabytes,
+              keeping the last N files
+   -F         flight recorder: leave the probes running, detached (staprun5 -A
+              attaches); with -o, run in the background instead
    -E SCRIPT  run the SCRIPT in addition to the main script specified
               through -e or a script file
    -c CMD     start the probes, run CMD, and exit when it finishes
@@ -81,6 +85,11 @@ Options:
    -T TIME    terminate the script after TIME seconds
    --vm       run pass 5 in a QEMU virtual machine of the target kernel
               (see stap5-prep --vm)
+   --remote=URL
+              set the execution target to the given host (ssh://[USER@]HOST[:PORT],
+              [USER@]HOST, or direct://); may be repeated
+   --remote-prefix
+              prefix each line of remote output with the host's index
    --privilege=PRIVILEGE_LEVEL
               check the script for constructs not allowed at the given privilege level
    --unprivileged
@@ -188,6 +197,11 @@ def parse_args(argv):
         session.script_file = rest[0]
         rest = rest[1:]
     session.args = rest
+    if session.flight_recorder and session.vm:
+        raise SessionError("stap5: -F cannot be used with --vm: the guest ends with the run")
+    if session.remotes and (session.vm or session.flight_recorder):
+        raise SessionError("stap5: --remote cannot be used with %s"
+                           % ("--vm" if session.vm else "-F"))
     return session
 
 
@@ -270,6 +284,26 @@ def _set_global(session, value):
     session.global_settings.append(value)
 
 
+SIZE_SPEC_PATTERN = "^[0-9]+(,[0-9]+)?$"
+
+
+def _set_output_rotation(session, value):
+    import re
+    if not re.match(SIZE_SPEC_PATTERN, value):
+        raise SessionError("ERROR: Safety pattern mismatch for -S parameter ('%s' vs. '%s') rc=1"
+                           % (value, SIZE_SPEC_PATTERN))
+    session.output_rotation = value
+
+
+def _add_remote(session, value):
+    from stap5.remote.url import RemoteUrlError, parse
+    try:
+        parse(value)
+    except RemoteUrlError as exc:
+        raise SessionError(str(exc)) from None
+    session.remotes.append(value)
+
+
 def _set_privilege(session, value):
     if value not in PRIVILEGE_LEVELS:
         raise SessionError("Invalid argument '%s' for --privilege." % value)
@@ -344,6 +378,7 @@ _HANDLERS = {
     "-g": _flag("guru"), "-u": _flag("unoptimized"), "-w": _flag("suppress_warnings"),
     "-W": _flag("warnings_as_errors"), "-b": _flag("bulk"),
     "-s": _set("buffer_size", _positive_int("-s")),
+    "-S": _set_output_rotation, "-F": _flag("flight_recorder"),
     "-l": _set_list("l"), "-L": _set_list("L"),
     "--dump-functions": _set_dump("functions"),
     "--dump-probe-types": _set_dump("probe-types"),
@@ -354,6 +389,7 @@ _HANDLERS = {
     "--suppress-handler-errors": _flag("suppress_handler_errors"),
     "--suppress-time-limits": _flag("suppress_time_limits"),
     "--tmpdir": _set("tmpdir"), "--vm": _flag("vm"),
+    "--remote": _add_remote, "--remote-prefix": _flag("remote_prefix"),
     "--color": lambda session, value: None, "--colour": lambda session, value: None,
 }
 

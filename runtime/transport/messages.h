@@ -36,6 +36,11 @@ struct stp_msg_done {
 /* Commands, written as text ("start\n"). */
 #define STP_CMD_START "start"	/* run begin probes, register the others */
 #define STP_CMD_STOP "stop"	/* unregister, run end probes, send DONE */
+/* Flight recorder (staprun5 -L, -A, SIGQUIT): "detach" lets the session run
+ * on after staprun5 closes ctl, its data channel keeping the latest output
+ * (the oldest is overwritten); "attach" (a staprun5 is back) ends that. */
+#define STP_CMD_DETACH "detach"
+#define STP_CMD_ATTACH "attach"
 
 /* Data channel (trace0, trace1, ... one per CPU): a stream of records, each a
  * struct stp_record_header and `len` bytes of script output. `seq` orders the

@@ -117,6 +117,10 @@ class OrderedOutput:
 
     def flush(self, final=False):
         out = []
+        if self.next_seq is None:
+            if not self.heap:
+                return
+            self.next_seq = self.heap[0][0]
         while self.heap:
             seq, payload = self.heap[0]
             if seq < self.next_seq:         # duplicate: cannot happen
@@ -135,5 +139,14 @@ class OrderedOutput:
             self.next_seq = seq + 1
             self.gap_since = None
         if out:
-            self.sink.write(b"".join(out))
+            write_records = getattr(self.sink, "write_records", None)
+            if write_records:       # a rotating file: each record whole in one file
+                write_records(out)
+            else:
+                self.sink.write(b"".join(out))
             self.sink.flush()
+
+    def start_anywhere(self):
+        """Attaching to a running session: its first records were read by an
+        earlier staprun5 (or overwritten): start from the first one found."""
+        self.next_seq = None

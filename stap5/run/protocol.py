@@ -12,6 +12,8 @@ DONE = struct.Struct("<iiii")   # errors, skipped, aborted, dropped
 
 CMD_START = b"start"
 CMD_STOP = b"stop"
+CMD_DETACH = b"detach"      # flight recorder: the session outlives ctl
+CMD_ATTACH = b"attach"      # a staprun5 is back
 
 # Data channel records: header (seq, len, magic) then `len` bytes of output.
 RECORD_HEADER = struct.Struct("<QII")

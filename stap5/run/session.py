@@ -11,12 +11,14 @@
     drain the output, close everything, delete_module
 
 Whatever fails after the load, the module is unloaded: staprun5 never leaves
-one behind. Commands are written from a worker thread because they run probe
+one behind, unless asked to (flight recorder: -L loads, starts and detaches,
+SIGQUIT detaches, -A attaches to a detached session; see detached.py). -D
+runs the session in the background, -S rotates the -o file (rotation.py).
+Commands are written from a worker thread because they run probe
 handlers in the writer's context; the loop keeps draining the output while
 they do.
 """
 
-import errno
 import os
 import queue
 import shlex
@@ -26,7 +28,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from stap5.run import channels, kmod, protocol
+from stap5.run import channels, detached, kmod, protocol, rotation
 
 POLL_INTERVAL = 0.05        # seconds between reads of the data channel
 UNLOAD_TRIES = 100          # x 50 ms
@@ -43,6 +45,10 @@ class Options:
     bufsize_mb: int = None      # -b/-s MB
     verbose: int = 0            # -v
     suppress_warnings: bool = False     # -w
+    rotate: tuple = (None, None)        # -S: (max bytes per file, max files)
+    daemon: bool = False                # -D: run in the background
+    load_and_detach: bool = False       # -L
+    attach: bool = False                # -A: `module` is a running module's name
 
 
 class StapError(Exception):
@@ -138,6 +144,9 @@ class Session:
         self.command_errors = queue.Queue()
         self.started = threading.Event()
         self.stopped = threading.Event()
+        self.detached = threading.Event()   # "detach" done: leave the module running
+        self.detach_requested = False
+        self.detach_requested_sent = False
 
     # ---- messages -------------------------------------------------------
 
@@ -178,8 +187,10 @@ class Session:
                     self.child.cancel()
                 self._close_output()
                 return 0
-            self._load()
-        except (StapError, kmod.ModuleError) as e:
+            if not self.opts.attach:
+                self._load()
+        except (StapError, kmod.ModuleError, rotation.RotationError,
+                detached.DetachedError) as e:
             self.error(str(e))
             if self.child:
                 self.child.cancel()
@@ -187,6 +198,10 @@ class Session:
             return 1
         try:
             self._open_channels()
+            if self.opts.attach:
+                self.loaded = True      # ours to unload when the session ends
+            if self.opts.daemon:
+                detached.daemonize()
             self._main_loop()
         except (StapError, OSError, protocol.ProtocolError) as e:
             self.error(str(e))
@@ -198,19 +213,21 @@ class Session:
 
     def _prepare(self):
         opts = self.opts
-        if not os.path.isfile(opts.module):
+        if opts.attach:
+            self.name = detached.attachable(opts.module)
+        elif not os.path.isfile(opts.module):
             raise StapError(f"Couldn't open '{opts.module}'")
         if os.geteuid() != 0:
             raise StapError('You are trying to run systemtap as a normal user.\n'
                             'You should either be root, or be part of group "stapusr" '
                             'and possibly the groups "stapsys" or "stapdev".')
-        self.name = kmod.module_name(opts.module)
+        if not opts.attach:
+            self.name = kmod.module_name(opts.module)
         if opts.output:
-            path = time.strftime(opts.output) if "%" in opts.output else opts.output
             try:
-                self.output = open(path, "wb")
-            except OSError as e:
-                raise StapError(f"Couldn't open output file {path}: {e.strerror}")
+                self.output = rotation.OutputFile(opts.output, *opts.rotate)
+            except rotation.RotationError as e:
+                raise StapError(str(e))
         if opts.command:
             self.child = PausedChild(opts.command)
 
@@ -235,11 +252,29 @@ class Session:
             self._mount_debugfs()
         try:
             self.ctl = channels.ControlChannel(os.path.join(directory, "ctl"))
-            self.data = channels.DataChannel(directory)
         except OSError as e:
             raise StapError(f"Cannot attach to module {self.name} control channel: "
                             f"{e.strerror}")
+        if self.opts.attach:
+            self._attach()
+        try:
+            self.data = channels.DataChannel(directory)
+        except OSError as e:
+            raise StapError(f"Cannot attach to module {self.name} data channel: "
+                            f"{e.strerror}")
         self.ordered = channels.OrderedOutput(self.output or self.stdout)
+        if self.opts.attach:
+            self.ordered.start_anywhere()
+
+    def _attach(self):
+        """-A: end the flight recorder mode before reading the kept output, so
+        that nothing is overwritten while we read it ("attach" runs no probe
+        handler: no need for the command thread)."""
+        try:
+            self.ctl.command(protocol.CMD_ATTACH)
+        except OSError as e:
+            raise StapError(f"Couldn't attach to module {self.name}: {e.strerror}")
+        self.started.set()
 
     def _mount_debugfs(self):
         if os.path.ismount(channels.DEBUGFS):
@@ -259,10 +294,14 @@ class Session:
                 self.ctl.command(word)
             except OSError as e:
                 self.command_errors.put((word, e))
+                if word == protocol.CMD_DETACH:
+                    continue            # still attached: the loop reports it
             if word == protocol.CMD_START:
                 self.started.set()
             elif word == protocol.CMD_STOP:
                 self.stopped.set()
+            elif word == protocol.CMD_DETACH:
+                self.detached.set()
 
     def _request_stop(self, why):
         if not self.stop_requested:
@@ -274,13 +313,31 @@ class Session:
         self.signals += 1
         self.pending_signal = signum
 
+    def _on_detach_signal(self, signum, frame):
+        self.detach_requested = True        # SIGQUIT (Ctrl-\), as staprun
+
+    def _on_switch_signal(self, signum, frame):
+        if self.output is not None:
+            self.output.switch()            # SIGUSR2: the next output file
+
+    def _request_detach(self):
+        if not self.stop_requested and not self.detach_requested_sent:
+            self.detach_requested_sent = True
+            self.debug("detaching")
+            self.commands.put(protocol.CMD_DETACH)
+
     def _main_loop(self):
         self.pending_signal = None
         old_handlers = {}
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             old_handlers[sig] = signal.signal(sig, self._on_signal)
+        old_handlers[signal.SIGQUIT] = signal.signal(signal.SIGQUIT, self._on_detach_signal)
+        old_handlers[signal.SIGUSR2] = signal.signal(signal.SIGUSR2, self._on_switch_signal)
         for sig in self.early_signals:     # caught during the load
-            self._on_signal(sig, None)
+            if sig == signal.SIGQUIT:
+                self._on_detach_signal(sig, None)
+            else:
+                self._on_signal(sig, None)
         worker = threading.Thread(target=self._command_worker, daemon=True)
         worker.start()
         deadline = time.monotonic() + self.opts.timeout if self.opts.timeout else None
@@ -288,7 +345,8 @@ class Session:
         handled_signals = 0
         stop_returned_at = None
         try:
-            self.commands.put(protocol.CMD_START)
+            if not self.opts.attach:        # (-A: already running, attached)
+                self.commands.put(protocol.CMD_START)
             while True:
                 for mtype, payload in self.ctl.read_messages():
                     if mtype == protocol.MSG_STDERR:
@@ -297,9 +355,12 @@ class Session:
                         self._request_stop("requested by the module")
                     elif mtype == protocol.MSG_DONE:
                         self.done = protocol.DONE.unpack(payload[:protocol.DONE.size])
-                self.ordered.add(self.data.read_records())
-                self.ordered.flush()
+                if not self.opts.load_and_detach:   # -L: the output waits for -A
+                    self.ordered.add(self.data.read_records())
+                    self.ordered.flush()
                 if self.done is not None:
+                    break
+                if self.detached.is_set():
                     break
                 if self.stopped.is_set() and stop_returned_at is None:
                     stop_returned_at = time.monotonic()
@@ -312,12 +373,19 @@ class Session:
                     word, e = self.command_errors.get()
                     if word == protocol.CMD_START:
                         raise StapError(f"Couldn't start the probes: {e.strerror}")
+                    if word == protocol.CMD_DETACH:
+                        raise StapError(f"Couldn't detach from module {self.name}: "
+                                        f"{e.strerror}")
                     raise StapError(f"Couldn't stop the probes: {e.strerror}")
                 if self.started.is_set() and not child_released:
                     child_released = True
                     self.debug("probes started")
                     if self.child:
                         self.child.go()
+                    if self.opts.load_and_detach:
+                        self._request_detach()
+                if self.detach_requested and self.started.is_set():
+                    self._request_detach()
                 if self.signals > handled_signals:
                     handled_signals = self.signals
                     self._request_stop(f"signal {self.pending_signal}")
@@ -327,8 +395,12 @@ class Session:
                 if deadline and time.monotonic() > deadline:
                     self._request_stop("timeout")
                 time.sleep(POLL_INTERVAL)
-            # Everything the end probes printed is in the buffers now.
-            self._drain()
+            if self.detached.is_set():
+                # What was read goes out; the rest waits for the next staprun5 -A.
+                self.ordered.flush(final=True)
+            else:
+                # Everything the end probes printed is in the buffers now.
+                self._drain()
         finally:
             self.commands.put(None)
             for sig, handler in old_handlers.items():
@@ -361,7 +433,9 @@ class Session:
                 except OSError:
                     pass
         self.data = self.ctl = None
-        if self.loaded:
+        if self.loaded and self.detached.is_set():
+            detached.say_detached(self.name, self.stderr)
+        elif self.loaded:
             self._unload()
         if self.child:
             if self.child.status is None and self.child._go is not None:
@@ -372,22 +446,13 @@ class Session:
         self._close_output()
 
     def _unload(self):
-        for _ in range(UNLOAD_TRIES):
-            try:
-                kmod.unload(self.name)
-                self.loaded = False
+        try:
+            if kmod.unload_when_free(self.name, UNLOAD_TRIES):
                 self.debug(f"removed module {self.name}")
-                return
-            except kmod.ModuleError as e:
-                if e.errno in kmod.BUSY:
-                    time.sleep(0.05)
-                    continue
-                if e.errno == errno.ENOENT:
-                    self.loaded = False
-                    return
-                self.error(f"Couldn't remove module '{self.name}': {e}.")
-                return
-        self.error(f"Couldn't remove module '{self.name}': still in use.")
+            self.loaded = False
+        except kmod.ModuleError as e:
+            why = "still in use" if e.errno in kmod.BUSY else str(e)
+            self.error(f"Couldn't remove module '{self.name}': {why}.")
 
     def _close_output(self):
         if self.output:

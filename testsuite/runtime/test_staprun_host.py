@@ -101,12 +101,26 @@ def test_usage_errors(capsys):
         assert err.startswith(text), (argv, err)
 
 
-def test_unsupported_modes_say_so(capsys):
-    for flag in ("-L", "-A", "-D"):
-        rc, _, err = run_main(capsys, flag, "m.ko")
-        assert rc == 1
-        assert err == (f"ERROR: staprun5 does not support {flag} (detached sessions); "
-                       "run the module in the foreground.\n")
+def test_flight_recorder_and_rotation_option_errors(capsys):
+    # staprun's own words where it has them.
+    for argv, text in [
+        (["-S", "1,3", "m.ko"], "ERROR: You have to specify output FILE with '-S' option.\n"),
+        (["-D", "m.ko"], "ERROR: You have to specify output FILE with '-D' option.\n"),
+        (["-A", "-c", "ls", "m"],
+         "ERROR: You can't specify the '-A' and '-c' options together.  The '-c cmd'\n"
+         "option used to start a command only has an effect when the module\n"
+         "is inserted.\n"),
+        (["-S", "1,x", "-o", "f", "m.ko"],
+         "ERROR: invalid -S argument '1,x' (SIZE[,N] expected)\n"),
+        (["-A", "-L", "m.ko"], "ERROR: -A and -L cannot be used together\n"),
+        (["-L", "-c", "ls", "m.ko"], "ERROR: You can't specify the '-L' and '-c' options"),
+    ]:
+        with pytest.raises(SystemExit) as exit_info:
+            main(argv)
+        _, err = capsys.readouterr()
+        assert exit_info.value.code == 1
+        assert err.startswith(text), (argv, err)
+        assert "staprun5 [-v]" in err      # the usage follows
 
 
 def test_missing_module(capsys, tmp_path):
