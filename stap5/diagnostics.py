@@ -65,11 +65,13 @@ class StapError(Exception):
     ``tok`` the token it is about (may be None); ``label`` is "saw" or "at",
     the word stap puts before the token's description.  ``followers`` are
     further errors the same mistake produces, reported right after it (stap's
-    "macro '@m' first defined here").
+    "macro '@m' first defined here").  ``similarity``: the message that
+    decides whether a later error is similar, when not this one's (a
+    lexical error is as similar as what the parser expected there).
     """
 
     def __init__(self, message, tok=None, kind="parse error", label="saw", extra=(),
-                 followers=()):
+                 followers=(), similarity=None):
         super().__init__(message)
         self.message = message
         self.tok = tok
@@ -77,6 +79,7 @@ class StapError(Exception):
         self.label = label
         self.extra = list(extra)    # further (label, token) pairs to show
         self.followers = list(followers)
+        self.similarity = similarity
 
     def render(self):
         return render_diagnostic(self.kind, self.message, self.tok, self.label, self.extra)
@@ -194,8 +197,11 @@ class Reporter:
         for err in errors:
             # Two errors are similar when their messages are; for errors
             # pointing `at:` a token, when their tokens are the same too.
-            key = (err.kind, err.message,
-                   getattr(err.tok, "text", None) if err.label == "at" else None)
+            if err.similarity is not None:
+                key = (err.kind, err.similarity, None)
+            else:
+                key = (err.kind, err.message,
+                       getattr(err.tok, "text", None) if err.label == "at" else None)
             if key in self._seen and not verbose:
                 self.suppressed += 1
                 continue

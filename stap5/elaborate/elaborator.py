@@ -364,7 +364,7 @@ class Elaborator:
         optimize.optimize1(self)
         if self.errors:
             return
-        types.infer(self, after_sweeps=self._after_type_sweeps)
+        types.infer(self, after_sweeps=self.after_type_sweeps)
         if self.errors:
             return
         autoprint.add_displays(self)
@@ -377,7 +377,7 @@ class Elaborator:
         if not self.errors and not self.program.probes:
             self.error("no probes found")
 
-    def _after_type_sweeps(self):
+    def after_type_sweeps(self):
         # 4.8's order, between the type clashes and the unresolved types.
         from stap5.elaborate import checks
         self.flush_deferred_warnings()

@@ -441,6 +441,7 @@ class Expectations:
 
     def _generic(self, state, tok, context):
         shifts = {t for t, act in self.tables.action[state].items() if act > 0}
+        shifts.discard("LONE_STRING")       # wherever it goes, STRING does
         if _STATEMENT_STARTERS <= shifts:
             return STATEMENT.error(tok, context)
         if _VALUE_STARTERS <= shifts:

@@ -780,7 +780,10 @@ def p_number_literal(p):
 
 def p_string_literal(p):
     """string_literal : STRING
+                      | LONE_STRING
                       | string_literal STRING"""
+    # Adjacent literals are one; a LONE_STRING starts a new one (see
+    # parser.py: under --compatible < 2.0 a comment separates literals).
     if len(p) == 2:
         p[0] = ast.Literal(p[1], tok=_tok(p, 1))
     else:

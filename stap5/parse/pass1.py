@@ -156,7 +156,7 @@ def _parse_user_source(source, env, guru, result):
     if stap_file.empty:
         # Instead of the count line, as stap does.
         _record_errors(result, errors, count_line=False)
-        if has_tokens(source):
+        if has_tokens(source, env.script_args):
             result.add_message("Input file '%s' is empty after preprocessing." % source.name)
         else:
             result.add_message("Input file '%s' is empty." % source.name)

@@ -2,7 +2,9 @@
 
 optimize1 runs before type inference and repeats until nothing changes:
 unused functions and variables, dead assignments, dead statements, void
-statements simplified, constant folding, code after `next`/`return`.  Only
+statements simplified, constant folding (after a check of the types, which
+ends the pass if they clash: folding must not hide `"foo" * 0`), code after
+`next`/`return`.  Only
 the first round prints warnings (one elision exposes the next, which stap
 does not report).  With -u only constant folding runs (it also settles
 `@defined`).  optimize2 runs after type inference: overloads that cannot
@@ -30,6 +32,8 @@ def optimize1(elab):
                 changed |= dead_code.remove_dead_assignments(elab)
                 changed |= dead_code.remove_dead_statements(elab)
                 changed |= void_reduce.reduce_void_statements(elab)
+            if not _types_agree(elab):
+                return
             folder = const_fold.fold(elab.program)
             changed |= folder.changed
             _report_mismatches(elab, folder)
@@ -39,6 +43,17 @@ def optimize1(elab):
                 break
     finally:
         elab.warnings_off = saved
+
+
+def _types_agree(elab):
+    """Type inference on the program as it stands, as stap runs it before
+    each round of folding: a clash is reported (and ends pass 2), what it
+    learns stays (`h - 0` makes h a long before it becomes `h`), what it
+    cannot resolve yet is not an error."""
+    from stap5.elaborate import types
+    errors = len(elab.errors)
+    types.infer(elab, after_sweeps=elab.after_type_sweeps, report_unresolved=False)
+    return len(elab.errors) == errors
 
 
 def _report_mismatches(elab, folder):
