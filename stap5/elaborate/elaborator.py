@@ -58,6 +58,16 @@ class Elaborator:
     def error(self, message, tok=None, chain=None, similar=None, tok2=None):
         self.report(SemanticError(message, tok, chain, similar, tok2))
 
+    def forget_repeated_errors(self, since):
+        """Drop the errors reported since `since` (an index of `errors`)
+        that repeat, word for word, one reported before."""
+        before = {error.render() for error in self.errors[:since]}
+        repeated = [error for error in self.errors[since:] if error.render() in before]
+        if repeated:
+            ids = {id(error) for error in repeated}
+            self.errors[since:] = [e for e in self.errors[since:] if id(e) not in ids]
+            self.messages[:] = [m for m in self.messages if id(m) not in ids]
+
     def warn(self, message, tok=None, deferred=False):
         """A warning; `deferred` ones come out when flush_deferred_warnings
         is called (stap says a probe was elided only after type errors)."""

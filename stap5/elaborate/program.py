@@ -57,6 +57,10 @@ class VarSymbol:
         self.maxsize = getattr(decl, "maxsize", None)
         self.wrap = bool(getattr(decl, "wrap", False))
         self.init = getattr(decl, "init", None)
+        if self.init is not None:
+            # declared by its initializer, as stap's parser types it (not
+            # "inferred": a clash names no place of first inference)
+            self.type = STRING if isinstance(self.init.value, str) else LONG
         self.private_file = None        # set for `private` globals: their file
         self.from_cmdline = False       # -G sets its initial value
         self.read = False               # some expression reads it

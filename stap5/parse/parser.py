@@ -142,7 +142,7 @@ def parse_tokens(source_file, pre, guru=False):
     context = grammar.ParseContext(source_file, guru)
     feed = _TokenFeed(pre, parser, context)
     context.lookahead = lambda: feed.last
-    errors = context.errors
+    errors = pre.errors = context.errors
     while not feed.exhausted:
         grammar.set_context(context)
         context.in_function = False
@@ -175,7 +175,9 @@ def parse_tokens(source_file, pre, guru=False):
             feed.skip_to_recovery_point(None if consumed else parser.lookahead, errors)
         finally:
             grammar.set_context(None)
-    return _assemble(source_file, context.items, not feed.delivered), errors
+    stap_file = _assemble(source_file, context.items, not feed.delivered)
+    stap_file.warnings = pre.warnings
+    return stap_file, errors
 
 
 def _assemble(source_file, items, empty):

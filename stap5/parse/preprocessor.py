@@ -17,8 +17,8 @@ stap's, as observed on 4.8 (see testsuite/parse/test_diagnostics48.py).
 import fnmatch
 import re
 
-from stap5.diagnostics import StapError
-from stap5.parse.lexer import Token, tokenize
+from stap5.diagnostics import StapError, StapWarning
+from stap5.parse.lexer import AT_OPERATORS, Token, tokenize
 
 # stap 4.8 expands a recursive macro until it runs out of memory; we stop
 # at a nesting depth of one macro, or at a number of tokens all expansions
@@ -120,6 +120,13 @@ class Preprocessor:
         self._pushback = []
         self._conditionals = []                      # open _Conditional, innermost last
         self._expanded = 0                           # tokens made by macro expansions
+        # Token types looked up as macro uses: a macro may take the name of
+        # a built-in @operator.
+        self._directives = _DIRECTIVE_TYPES | {
+            AT_OPERATORS["@" + name] for name in self.library_macros
+            if "@" + name in AT_OPERATORS}
+        self.warnings = []                           # (errors before it, StapWarning)
+        self.errors = []                             # the parser's errors of the file
 
     # -- raw token access ---------------------------------------------------
 
@@ -154,7 +161,7 @@ class Preprocessor:
     def _next(self, expand_macros):
         pushback = self._pushback
         stack = self._stack
-        directives = _DIRECTIVE_TYPES
+        directives = self._directives
         while True:
             # _raw(), inlined: this loop runs for every token of the library.
             if pushback:
@@ -185,7 +192,7 @@ class Preprocessor:
                 self._conditionals.pop()
             elif type_ == "PP_THEN":
                 raise _error(_STRAY, tok)
-            elif type_ == "MACRO":
+            else:
                 if tok.value == "@define":
                     self._define(tok)
                     continue
@@ -234,6 +241,12 @@ class Preprocessor:
                 if in_else:
                     raise _error("invalid conditional - duplicate '%:'", tok)
                 return "else"
+            elif tok.type == "PP_THEN" and depth == 0:
+                # A second `%?`.  The conditional stays open: its `%)` is
+                # no stray.
+                if not in_else:
+                    self._conditionals.append(_Conditional(start, False))
+                raise _error(_STRAY, tok)
 
     def _cond_token(self):
         """Next token of a condition, with macros expanded."""
@@ -241,7 +254,8 @@ class Preprocessor:
             tok = self._raw()
             if tok is None:
                 return None
-            if tok.type == "MACRO" and tok.value != "@define":
+            if tok.type in self._directives and tok.value[:1] == "@" \
+                    and tok.value != "@define":
                 macro = self._lookup(tok.value[1:])
                 if macro is not None:
                     self._expand(tok, macro)
@@ -367,12 +381,21 @@ class Preprocessor:
         if name_tok is None or name_tok.type != "IDENT":
             raise _error("expected identifier", name_tok or _eof_of(define_tok))
         name = name_tok.value
+        if name == "define":
+            # (the definition ends here: what follows is read as it comes)
+            raise _error("attempt to redefine '@define'", name_tok)
         previous = self._defined_here.get(name)
         if previous is not None:
+            # (the first definition is shown as part of the error: not counted)
+            first = _error("macro '@%s' first defined here" % name, previous.tok)
+            first.counted = False
             raise StapError("attempt to redefine macro '@%s' in the same file" % name,
-                            name_tok, label="at",
-                            followers=[_error("macro '@%s' first defined here" % name,
-                                              previous.tok)])
+                            name_tok, label="at", followers=[first])
+        builtin = AT_OPERATORS.get("@" + name)
+        if builtin is not None:
+            self.warnings.append((len(self.errors), StapWarning(
+                "macro redefines built-in operator '@%s'" % name, name_tok)))
+            self._directives = self._directives | {builtin}
         params = []
         tok = self._raw()
         if tok is not None and tok.type == "(":
