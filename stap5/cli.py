@@ -210,9 +210,6 @@ def _check_temporary_directory():
     import re
     import string
     base = os.environ.get("TMPDIR")
-    if base is not None and not re.match(TMPDIR_PATTERN, base, re.IGNORECASE):
-        raise SessionError("ERROR: Safety pattern mismatch for TMPDIR ('%s' vs. '%s') rc=1"
-                           % (base, TMPDIR_PATTERN))
     path = os.path.join(base or "/tmp", "stap" + "".join(
         random.choice(string.ascii_letters + string.digits) for _ in range(6)))
     try:
@@ -221,6 +218,10 @@ def _check_temporary_directory():
     except OSError as exc:
         raise SessionError('cannot create temporary directory (" %s "): %s'
                            % (path, exc.strerror)) from None
+    # (checked once the directory could be made, as stap does)
+    if base is not None and not re.match(TMPDIR_PATTERN, base, re.IGNORECASE):
+        raise SessionError("ERROR: Safety pattern mismatch for TMPDIR ('%s' vs. '%s') rc=1"
+                           % (base, TMPDIR_PATTERN))
 
 
 def _set_pass(session, value):

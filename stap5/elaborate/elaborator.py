@@ -372,13 +372,13 @@ class Elaborator:
         if self.errors:
             return
         optimize.optimize1(self)
-        if self.errors:
+        if self._failed():
             return
         types.infer(self, after_sweeps=self.after_type_sweeps)
-        if self.errors:
+        if self._failed():
             return
         autoprint.add_displays(self)
-        if self.errors:
+        if self._failed():
             return
         optimize.optimize2(self)
         stable.hoist_stable_calls(self)
@@ -386,6 +386,11 @@ class Elaborator:
         self.flush_deferred_warnings()
         if not self.errors and not self.program.probes:
             self.error("no probes found")
+
+    def _failed(self):
+        """Errors, or (under -W) warnings: from optimize1 on, stap stops at
+        the end of a stage that gave either."""
+        return bool(self.errors) or (self.session.warnings_as_errors and bool(self.warnings))
 
     def after_type_sweeps(self):
         # 4.8's order, between the type clashes and the unresolved types.
