@@ -91,8 +91,9 @@ class TypeResolution:
             except SemanticError as error:
                 raise TypesAbort(error) from None
         # stap reports what stayed unresolved last, and only when no clash
-        # was seen (even with -v).
-        if self.report_unresolved:
+        # was seen (even with -v); the check before folding, only along
+        # with some other error.
+        if self.report_unresolved or clashed:
             for error in self.unresolved_reports:
                 self.elab.report(error)
 

@@ -500,16 +500,16 @@ def p_statement_foreach(p):
 
 
 def p_foreach_head(p):
-    """foreach_head : foreach_keys IN foreach_array array_sort foreach_slice foreach_limit"""
+    """foreach_head : foreach_keys IN foreach_array foreach_slice array_sort foreach_limit"""
     keys, column, direction = p[1]
-    p[0] = _foreach(None, None, keys, column, direction, p[3], p[4], _tok(p, 2), p[5], p[6])
+    p[0] = _foreach(None, None, keys, column, direction, p[3], p[5], _tok(p, 2), p[4], p[6])
 
 
 def p_foreach_head_value(p):
-    """foreach_head : IDENT sort_mark '=' foreach_keys IN foreach_array array_sort foreach_slice foreach_limit"""
+    """foreach_head : IDENT sort_mark '=' foreach_keys IN foreach_array foreach_slice array_sort foreach_limit"""
     keys, column, direction = p[4]
     value = ast.Symbol(p[1], tok=_tok(p, 1))
-    p[0] = _foreach(value, p[2], keys, column, direction, p[6], p[7], _tok(p, 5), p[8], p[9])
+    p[0] = _foreach(value, p[2], keys, column, direction, p[6], p[8], _tok(p, 5), p[7], p[9])
 
 
 def _foreach(value, value_sort, keys, column, direction, array, array_sort, tok, slice_, limit):
