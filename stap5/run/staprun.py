@@ -14,7 +14,7 @@ import signal
 import sys
 
 import stap5
-from stap5.run.session import Options, Session
+from stap5.run.module_run import ModuleRun, Options
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
@@ -98,7 +98,7 @@ def _main(argv, early_signals):
                    target_pid=args.target_pid, timeout=args.timeout,
                    bufsize_mb=args.bufsize, verbose=args.verbose,
                    suppress_warnings=args.suppress_warnings)
-    return Session(opts, early_signals=early_signals).run()
+    return ModuleRun(opts, early_signals=early_signals).run()
 
 
 if __name__ == "__main__":

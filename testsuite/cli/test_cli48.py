@@ -5,7 +5,7 @@ pass numbers.
 
 Option errors are cli.py's own business and are compared end to end.  What
 pass 1 prints is compared through the API the driver uses to print it
-(run_stap5_pass1; see testsuite/parse/harness.py), and once more end to end
+(run_stap5_pass1; see testsuite/oracle/harness.py), and once more end to end
 in a test that is expected to fail until driver.py prints pass 1 that way.
 
 Deliberate differences:
@@ -21,7 +21,7 @@ import re
 
 import pytest
 
-from testsuite.parse.harness import (TAPSET48, needs_stap48, run_stap48, run_stap5,
+from testsuite.oracle.harness import (TAPSET48, needs_stap48, run_stap48, run_stap5,
                                      run_stap5_pass1)
 
 pytestmark = [pytest.mark.oracle, needs_stap48]

@@ -22,7 +22,7 @@ from stap5.parse.parser import parse_source
 from stap5.parse.preprocessor import PreprocessorEnv
 from stap5.parse.printer import dump_file
 from testsuite.parse import mutations
-from testsuite.parse.harness import run_stap5
+from testsuite.oracle.harness import run_stap5
 
 EXAMPLES = int(os.environ.get("STAP5_FUZZ_EXAMPLES", "150"))
 # As the CLI sets it (here, before Hypothesis looks at it).

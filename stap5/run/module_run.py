@@ -26,7 +26,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from stap5.run import channels, kmod, protocol
+from stap5.run import channels, kmod, wire
 
 POLL_INTERVAL = 0.05        # seconds between reads of the data channel
 UNLOAD_TRIES = 100          # x 50 ms
@@ -45,7 +45,7 @@ class Options:
     suppress_warnings: bool = False     # -w
 
 
-class StapError(Exception):
+class RunError(Exception):
     """A failure reported as "ERROR: ..." with exit status 1."""
 
 
@@ -57,9 +57,9 @@ class PausedChild:
         try:
             self.argv = shlex.split(command)
         except ValueError as e:
-            raise StapError(f"syntax error (unmatched quotes?) in -c COMMAND: {e}")
+            raise RunError(f"syntax error (unmatched quotes?) in -c COMMAND: {e}")
         if not self.argv:
-            raise StapError("empty -c COMMAND")
+            raise RunError("empty -c COMMAND")
         self.status = None
         read_end, self._go = os.pipe()
         self.pid = os.fork()
@@ -113,7 +113,9 @@ class PausedChild:
                 pass
 
 
-class Session:
+class ModuleRun:
+    """One module's run, from load to unload (see the module's docstring)."""
+
     def __init__(self, opts, stdout=None, stderr=None, early_signals=None):
         self.opts = opts
         # Signals caught before the session was set up (by the caller's
@@ -179,7 +181,7 @@ class Session:
                 self._close_output()
                 return 0
             self._load()
-        except (StapError, kmod.ModuleError) as e:
+        except (RunError, kmod.ModuleError) as e:
             self.error(str(e))
             if self.child:
                 self.child.cancel()
@@ -188,7 +190,7 @@ class Session:
         try:
             self._open_channels()
             self._main_loop()
-        except (StapError, OSError, protocol.ProtocolError) as e:
+        except (RunError, OSError, wire.ProtocolError) as e:
             self.error(str(e))
         finally:
             self._shutdown()
@@ -199,9 +201,9 @@ class Session:
     def _prepare(self):
         opts = self.opts
         if not os.path.isfile(opts.module):
-            raise StapError(f"Couldn't open '{opts.module}'")
+            raise RunError(f"Couldn't open '{opts.module}'")
         if os.geteuid() != 0:
-            raise StapError('You are trying to run systemtap as a normal user.\n'
+            raise RunError('You are trying to run systemtap as a normal user.\n'
                             'You should either be root, or be part of group "stapusr" '
                             'and possibly the groups "stapsys" or "stapdev".')
         self.name = kmod.module_name(opts.module)
@@ -210,7 +212,7 @@ class Session:
             try:
                 self.output = open(path, "wb")
             except OSError as e:
-                raise StapError(f"Couldn't open output file {path}: {e.strerror}")
+                raise RunError(f"Couldn't open output file {path}: {e.strerror}")
         if opts.command:
             self.child = PausedChild(opts.command)
 
@@ -226,7 +228,7 @@ class Session:
         try:
             kmod.load(self.opts.module, params)
         except kmod.ModuleError as e:
-            raise StapError(f"Couldn't insert module '{self.opts.module}': {e}")
+            raise RunError(f"Couldn't insert module '{self.opts.module}': {e}")
         self.loaded = True
 
     def _open_channels(self):
@@ -237,7 +239,7 @@ class Session:
             self.ctl = channels.ControlChannel(os.path.join(directory, "ctl"))
             self.data = channels.DataChannel(directory)
         except OSError as e:
-            raise StapError(f"Cannot attach to module {self.name} control channel: "
+            raise RunError(f"Cannot attach to module {self.name} control channel: "
                             f"{e.strerror}")
         self.ordered = channels.OrderedOutput(self.output or self.stdout)
 
@@ -248,7 +250,7 @@ class Session:
         rc = subprocess.call(["mount", "-t", "debugfs", "debugfs", channels.DEBUGFS],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         if rc != 0:
-            raise StapError(f"Couldn't mount {channels.DEBUGFS}")
+            raise RunError(f"Couldn't mount {channels.DEBUGFS}")
 
     def _command_worker(self):
         while True:
@@ -259,16 +261,16 @@ class Session:
                 self.ctl.command(word)
             except OSError as e:
                 self.command_errors.put((word, e))
-            if word == protocol.CMD_START:
+            if word == wire.CMD_START:
                 self.started.set()
-            elif word == protocol.CMD_STOP:
+            elif word == wire.CMD_STOP:
                 self.stopped.set()
 
     def _request_stop(self, why):
         if not self.stop_requested:
             self.debug(f"stopping: {why}")
             self.stop_requested = True
-            self.commands.put(protocol.CMD_STOP)
+            self.commands.put(wire.CMD_STOP)
 
     def _on_signal(self, signum, frame):
         self.signals += 1
@@ -288,15 +290,15 @@ class Session:
         handled_signals = 0
         stop_returned_at = None
         try:
-            self.commands.put(protocol.CMD_START)
+            self.commands.put(wire.CMD_START)
             while True:
                 for mtype, payload in self.ctl.read_messages():
-                    if mtype == protocol.MSG_STDERR:
+                    if mtype == wire.MSG_STDERR:
                         self.module_text(payload.decode(errors="replace"))
-                    elif mtype == protocol.MSG_REQUEST_EXIT:
+                    elif mtype == wire.MSG_REQUEST_EXIT:
                         self._request_stop("requested by the module")
-                    elif mtype == protocol.MSG_DONE:
-                        self.done = protocol.DONE.unpack(payload[:protocol.DONE.size])
+                    elif mtype == wire.MSG_DONE:
+                        self.done = wire.DONE.unpack(payload[:wire.DONE.size])
                 self.ordered.add(self.data.read_records())
                 self.ordered.flush()
                 if self.done is not None:
@@ -310,9 +312,9 @@ class Session:
                     break
                 while not self.command_errors.empty():
                     word, e = self.command_errors.get()
-                    if word == protocol.CMD_START:
-                        raise StapError(f"Couldn't start the probes: {e.strerror}")
-                    raise StapError(f"Couldn't stop the probes: {e.strerror}")
+                    if word == wire.CMD_START:
+                        raise RunError(f"Couldn't start the probes: {e.strerror}")
+                    raise RunError(f"Couldn't stop the probes: {e.strerror}")
                 if self.started.is_set() and not child_released:
                     child_released = True
                     self.debug("probes started")

@@ -1,4 +1,6 @@
-"""Running SystemTap 4.8 and stap5 side by side, for pass-1 and CLI tests.
+"""Running SystemTap 4.8 and stap5 side by side, for the differential tests
+of every pass that runs on the host (pass 1, pass 2, the CLI, listings, the
+regex compiler).  (Runs in the guest: runner.py.)
 
     run_stap5(argv, stdin=None, cwd=None, env=None)  stap5, in this process
     run_stap48(argv, stdin=None, cwd=None, env=None) the installed stap 4.8
@@ -12,7 +14,8 @@ normalized: it loses the lines that are about this host or Debian's packaging
 4.8's outcomes are memoized for the test session and also kept on disk (in
 $STAP5_CACHE/oracle-p1), keyed by everything they depend on: stap's binary,
 its tapset tree, the arguments, the content of every file named in them, the
-input and the directory; a stale entry cannot match.
+input and the directory (and the files of a directory named in them: a
+tapset directory given with -I); a stale entry cannot match.
 """
 
 import contextlib
@@ -158,9 +161,20 @@ def _cache_key(argv, stdin, cwd, env, kernel):
         digest.update(b"\0")
         path = os.path.join(cwd, part) if isinstance(part, str) else None
         if path and os.path.isfile(path):
-            with open(path, "rb") as f:
-                digest.update(hashlib.sha256(f.read()).digest())
+            _hash_file(digest, path)
+        elif path and part not in ("", ".", "/") and os.path.isdir(path):
+            for name in sorted(_walk(path)):
+                digest.update(name.encode("utf-8", "surrogateescape"))
+                _hash_file(digest, name)
     return digest.hexdigest()
+
+
+def _hash_file(digest, path):
+    try:
+        with open(path, "rb") as f:
+            digest.update(hashlib.sha256(f.read()).digest())
+    except OSError:
+        pass
 
 
 def _disk_cache_dir():

@@ -1,8 +1,8 @@
-"""The host/agent framing (stap5/vm/protocol.py): no guest needed."""
+"""The host/agent framing (stap5/vm/framing.py): no guest needed."""
 
 import pytest
 
-from stap5.vm import protocol as P
+from stap5.vm import framing as P
 
 
 def test_frames_survive_any_split_of_the_byte_stream():
