@@ -20,7 +20,7 @@ Pass 2 annotates the syntax tree in place and gathers the result here
   VarSymbol), `param_symbols` (name -> VarSymbol; each Param also has
   `.symbol`), `inferred_type`, `overload_index`; `embedded` and `pragmas`
   come from pass 1.  `function_unique_name(f)` is stap's mangled name;
-* a `PrintFormat` with a format gets `.directives` (printf_format);
+* a `PrintFormat` with a format gets `.directives` (stap5.parse.print_format);
 * procfs `$value` has become calls of embedded-C functions of the program
   (procfs_value.py), as in 4.8;
 * each probe point becomes one or more DerivedProbe, with its body (alias

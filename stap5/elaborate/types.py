@@ -12,7 +12,7 @@ a clash names where the variable's type was first inferred.
 
 from stap5.elaborate.errors import SemanticError
 from stap5.elaborate.program import LONG, STATS, STRING, VarSymbol
-from stap5.elaborate import printf_format
+from stap5.parse import print_format
 from stap5.parse import ast
 
 MAX_SWEEPS = 1000
@@ -718,13 +718,13 @@ class TypeResolution:
         directives = getattr(node, "directives", None)
         if directives is None:
             try:
-                directives = printf_format.parse(node.format)
-            except printf_format.FormatError:
+                directives = print_format.parse(node.format)
+            except print_format.FormatError:
                 raise TypesAbort(SemanticError(
                     "Unspecified conversion in print operator format string", node.tok)) \
                     from None
             node.directives = directives
-        wanted = printf_format.argument_types(directives)
+        wanted = print_format.argument_types(directives)
         if len(wanted) != len(node.args):
             raise TypesAbort(SemanticError("Wrong number of args to formatted print operator",
                                            node.tok))

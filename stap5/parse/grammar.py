@@ -15,7 +15,7 @@ block, `if`, loop or `try` a `;` is a statement of its own.
 
 import re
 
-from stap5.parse import ast
+from stap5.parse import ast, print_format
 from stap5.parse.lexer import eof_token, tokens  # noqa: F401  (ply reads tokens here)
 from stap5.diagnostics import StapError
 
@@ -895,7 +895,13 @@ def p_primary_print_histogram(p):
 def p_arg_list(p):
     """arg_list : expr
                 | arg_list ',' expr"""
-    p[0] = [p[1]] if len(p) == 2 else p[1] + [p[3]]
+    if len(p) == 2:
+        p[0] = [p[1]]
+        return
+    if len(p[1]) == 1:
+        # where stap stands when it checks a format given first
+        p[1][0].following_tok = _tok(p, 2)
+    p[0] = p[1] + [p[3]]
 
 
 def _print_format(name, tok, args, close_tok):
@@ -907,6 +913,11 @@ def _print_format(name, tok, args, close_tok):
             raise StapError("expected literal string", first.tok if first else close_tok)
         if has_format:
             fmt = first.value
+            try:
+                print_format.parse(fmt)
+            except print_format.FormatError as error:
+                raise StapError(str(error), getattr(first, "following_tok", close_tok)) \
+                    from None
         else:
             delimiter = first.value
             if len(args) < 3:

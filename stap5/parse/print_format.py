@@ -1,12 +1,13 @@
-"""stap's printf format strings, parsed once in pass 2.
+"""stap's printf format strings: which are valid (pass 1 refuses the others,
+as stap's parser does), and what arguments, of which types, a format
+consumes (pass 2 checks the call's arguments against them).
 
-Pass 2 uses the directives to check argument types; pass 3 uses them to emit
-a pre-parsed format (no format parsing at run time).  Literal text keeps its
-escapes as written (`\\n` is still two characters): it becomes a C string
-literal, where the C compiler interprets them as stap's runtime does.
+Pass 3 emits the format as written, as a C string literal (its escapes,
+still as written here: `\\n` is two characters, are the C compiler's to
+interpret), and the runtime parses it when it prints (runtime/format.c).
 """
 
-from stap5.elaborate.program import LONG, STRING
+LONG, STRING = "long", "string"      # (pass 2's type names: stap5.elaborate.program)
 
 FLAGS = "-+ #0"
 CONVERSIONS = {
@@ -38,7 +39,10 @@ class Directive:
 
 
 def parse(fmt):
-    """Split a format into Directives (literal runs and conversions)."""
+    """Split a format into Directives (literal runs and conversions), as
+    stap 4.8 reads them: one flag at most, then a width, a precision, an
+    `l` (which changes nothing), the conversion.  FormatError (with stap's
+    words) if the format is not valid."""
     out = []
     literal = []
     i = 0
@@ -55,24 +59,33 @@ def parse(fmt):
             continue
         start = i
         i += 1
+        if i >= n:
+            raise FormatError(MISSING_CONVERSION)
+        # A flag, a width, a digit of precision make a conversion begun: the
+        # format may not end before its conversion letter.  (`%l` or `%.`
+        # at the very end is nothing, and says nothing.)
+        begun = False
         flags = ""
-        while i < n and fmt[i] in FLAGS:
-            flags += fmt[i]
+        if fmt[i] in FLAGS:
+            flags, begun = fmt[i], True
             i += 1
         width, i = _number_or_star(fmt, i)
+        begun = begun or width is not None
         precision = None
         if i < n and fmt[i] == ".":
             precision, i = _number_or_star(fmt, i + 1)
+            begun = begun or precision is not None
             if precision is None:
                 precision = 0
-        while i < n and fmt[i] in "lhLqjzt":
-            i += 1          # length modifiers: accepted, values are 64-bit anyway
+        if i < n and fmt[i] == "l":
+            i += 1
         if i >= n:
-            raise FormatError("incomplete directive '%s'" % fmt[start:])
+            if begun:
+                raise FormatError("trailing incomplete print format conversion")
+            break
         conversion = fmt[i]
         if conversion not in CONVERSIONS:
-            raise FormatError("invalid or missing conversion specifier '%s'"
-                              % fmt[start:i + 1])
+            raise FormatError(MISSING_CONVERSION)
         i += 1
         if literal:
             out.append(Directive("".join(literal)))
@@ -81,6 +94,9 @@ def parse(fmt):
     if literal:
         out.append(Directive("".join(literal)))
     return out
+
+
+MISSING_CONVERSION = "invalid or missing conversion specifier"
 
 
 def _number_or_star(fmt, i):
