@@ -1,21 +1,15 @@
 """A compiled Program as C, through the macros of templates/regex.j2."""
 
-from stap5.translate.regex.captures import ACCEPT_STEP, MAX_GROUPS
-
-
-def _template():
-    from stap5.translate.translator import template_environment
-    return template_environment().get_template("regex.j2").module
+from stap5.regex.captures import ACCEPT_STEP
 
 
 def _state_type(count):
     return "uint8_t" if count <= 256 else "uint16_t"
 
 
-def comment(pattern):
-    """The pattern for a C comment: printable, and no `*/` to end it."""
-    text = "".join(ch if " " <= ch <= "~" else "\\x%02x" % ord(ch) for ch in pattern)
-    return '=~ "%s"' % text.replace("*/", "*\\/").replace("??", "?\\?")
+def printable(pattern):
+    """The pattern as printable ASCII (for the matcher's comment)."""
+    return "".join(ch if " " <= ch <= "~" else "\\x%02x" % ord(ch) for ch in pattern)
 
 
 class _View:
@@ -23,7 +17,7 @@ class _View:
 
     def __init__(self, program, cname):
         self.name = cname
-        self.comment = comment(program.pattern)
+        self.pattern = printable(program.pattern)
         self.classes = program.classes
         self.ngroups = program.ngroups
         search = program.search
@@ -56,13 +50,9 @@ class _View:
         self.accept_step = ACCEPT_STEP
 
 
-def render(program, cname):
+def render(program, cname, templates):
     view = _View(program, cname)
+    macros = templates.get_template("regex.j2").module
     if program.captures is not None:
-        return _template().capture_matcher(view)
-    return _template().search_matcher(view)
-
-
-def match_struct():
-    """The C declaration of struct stp_regex_match (what c->regex_match is)."""
-    return _template().match_struct(MAX_GROUPS)
+        return macros.capture_matcher(view)
+    return macros.search_matcher(view)

@@ -13,8 +13,8 @@ the CHAR states (and ACCEPT) reachable without consuming, each by its most
 preferred path and with the tags that path sets.
 """
 
-from stap5.translate.regex import parser
-from stap5.translate.regex.parser import END, RegexError
+from stap5.regex import parser
+from stap5.regex.parser import END, RegexError
 
 CHAR, SPLIT, TAG, START, ACCEPT = range(5)
 

@@ -7,21 +7,24 @@ made an NFA (nfa.py), then table-driven DFAs (search.py, captures.py) that
 the C of templates/regex.j2 runs in time linear in the subject, reading at
 most MAXSTRINGLEN bytes, without allocating or recursing.
 
-    compile_matcher(pattern, cname, syntax, captures=False) -> Matcher
+    compile_matcher(pattern, cname, templates, captures=False) -> Matcher
     check_pattern(pattern)          # raises RegexError, for pass 2
     Program(pattern, captures)      # the tables; .matches(s), .groups(s) in Python
 
 With captures=True the matcher also records the match in the context
-(c->regex_match, a struct stp_regex_match: see templates/regex.j2) for the
+(c->regex_match, a struct stp_regex_match: see runtime/regex.h) for the
 tapset's matched(), matched_str() and ngroups().
+
+Used by pass 2 (to check patterns) and pass 3 (for the matchers); it knows
+nothing of either: the templates come from the caller.
 """
 
-from stap5.translate.regex import captures as _captures
-from stap5.translate.regex import nfa as _nfa
-from stap5.translate.regex import parser as _parser
-from stap5.translate.regex import search as _search
-from stap5.translate.regex import simulate as _simulate
-from stap5.translate.regex.parser import RegexError
+from stap5.regex import captures as _captures
+from stap5.regex import nfa as _nfa
+from stap5.regex import parser as _parser
+from stap5.regex import search as _search
+from stap5.regex import simulate as _simulate
+from stap5.regex.parser import RegexError
 
 __all__ = ["RegexError", "Matcher", "Program", "compile_matcher", "check_pattern"]
 
@@ -64,10 +67,10 @@ def check_pattern(pattern):
     _parser.parse(pattern)
 
 
-def compile_matcher(pattern, cname, syntax=None, captures=False):
-    """The C matcher of `=~ "pattern"` (pattern as written in the literal).
-    `syntax` (templates/c_syntax.j2) is accepted for symmetry with the other
-    emitters; the matcher's C shapes are all in templates/regex.j2."""
-    from stap5.translate.regex import emit
+def compile_matcher(pattern, cname, templates, captures=False):
+    """The C matcher of `=~ "pattern"` (pattern as written in the literal),
+    from templates/regex.j2 (`templates`: the jinja2 environment of the
+    templates directory)."""
+    from stap5.regex import emit
     program = Program(pattern, captures)
-    return Matcher(cname, emit.render(program, cname), program.ngroups, captures)
+    return Matcher(cname, emit.render(program, cname, templates), program.ngroups, captures)

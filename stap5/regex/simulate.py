@@ -1,7 +1,7 @@
 """Run a compiled Program's tables in Python, step for step as the generated C
 does (templates/regex.j2), so the tables can be tested without a compiler."""
 
-from stap5.translate.regex.captures import ACCEPT_STEP
+from stap5.regex.captures import ACCEPT_STEP
 
 MAXSTRINGLEN = 512
 

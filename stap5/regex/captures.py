@@ -24,9 +24,9 @@ never backtracks:
    is known to lead to the end, so the first choice is the final one.
 """
 
-from stap5.translate.regex import dfa
-from stap5.translate.regex.nfa import ACCEPT, CHAR
-from stap5.translate.regex.parser import RegexError
+from stap5.regex import dfa
+from stap5.regex.nfa import ACCEPT, CHAR
+from stap5.regex.parser import RegexError
 
 # stap5's per-context storage has room for this many groups (0 included).
 MAX_GROUPS = 32

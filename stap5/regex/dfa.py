@@ -7,7 +7,7 @@ here"...).  determinize() builds one from sets of NFA kernels and a step
 function; minimize() merges the states no input can tell apart.
 """
 
-from stap5.translate.regex.parser import RegexError
+from stap5.regex.parser import RegexError
 
 # Limits on any one automaton of a pattern, so the module stays a sane size
 # and pass 3 a sane time: its states, and the NFA kernels they stand for in

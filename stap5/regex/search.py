@@ -9,9 +9,9 @@ when every thread died under a `^`).  Live states come first, so the C loop
 stops at the first state >= the number of live states.
 """
 
-from stap5.translate.regex import dfa
-from stap5.translate.regex.nfa import ACCEPT, CHAR
-from stap5.translate.regex.parser import END
+from stap5.regex import dfa
+from stap5.regex.nfa import ACCEPT, CHAR
+from stap5.regex.parser import END
 
 _ACCEPT = frozenset({-1})
 _DEAD = frozenset({-2})
