@@ -46,7 +46,7 @@ class ProcfsProbe(ProbeFamily):
             raise StapError("maxsize must be greater than 0", None, kind="semantic error")
         umask = args.get("umask")
         write = "write" in args
-        mode = 0o222 if write else 0o444
+        mode = 0o200 if write else 0o400      # (4.8's: for the owner only)
         if umask is not None:
             mode = (0o666 & ~umask) & (0o222 if write else 0o444)
         params = {"path": path, "write": write, "maxsize": maxsize, "mode": mode}
