@@ -3,7 +3,7 @@
  * Reading /sys/kernel/debug/stap5/<module>/ctl gives a stream of messages,
  * each a struct stp_msg_header followed by `len` bytes of payload.
  * Writing one of the command words below to the same file drives the session.
- * stap5/run/protocol.py mirrors these numbers.
+ * stap5/run/wire.py mirrors these numbers.
  */
 #ifndef STP_TRANSPORT_MESSAGES_H
 #define STP_TRANSPORT_MESSAGES_H

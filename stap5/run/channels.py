@@ -15,7 +15,7 @@ import heapq
 import os
 import time
 
-from stap5.run import protocol
+from stap5.run import wire
 
 DEBUGFS = "/sys/kernel/debug"
 
@@ -47,7 +47,7 @@ class ControlChannel:
             if not chunk:
                 break
             self._pending += chunk
-        messages, self._pending = protocol.split_messages(self._pending)
+        messages, self._pending = wire.split_messages(self._pending)
         return messages
 
     def command(self, word):
@@ -88,7 +88,7 @@ class DataChannel:
                 if not chunk:
                     break
                 entry[1] += chunk
-            got, entry[1] = protocol.split_records(entry[1])
+            got, entry[1] = wire.split_records(entry[1])
             records.extend(got)
         return records
 

@@ -19,7 +19,7 @@ import sys
 
 import stap5
 from stap5.run import detached, rotation
-from stap5.run.session import Options, Session
+from stap5.run.module_run import ModuleRun, Options
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 # Caught from the start too: SIGQUIT detaches (it would otherwise dump core).
@@ -140,7 +140,7 @@ def _main(argv, early_signals):
                    suppress_warnings=args.suppress_warnings, rotate=rotate,
                    daemon=args.daemon, load_and_detach=args.load_and_detach,
                    attach=args.attach)
-    return Session(opts, early_signals=early_signals).run()
+    return ModuleRun(opts, early_signals=early_signals).run()
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from stap5.vm import protocol as P
+from stap5.vm import framing as P
 from stap5.vm import network, qemu
 from stap5.vm.assets import DEFAULT_KVER, AssetError, fetch_guest_kernel, guest_kernel_ready, vm_dir
 from stap5.vm.initramfs import build_initramfs

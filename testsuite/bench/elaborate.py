@@ -18,7 +18,7 @@ import sys
 import time
 
 from testsuite.bench import fresh_cache
-from testsuite.parse.harness import KERNEL, STAP48, TAPSET48, stap48_available
+from testsuite.oracle.harness import KERNEL, STAP48, TAPSET48, stap48_available
 
 PROJECT_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 

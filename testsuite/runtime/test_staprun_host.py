@@ -10,39 +10,39 @@ import time
 
 import pytest
 
-from stap5.run import channels, kmod, protocol
+from stap5.run import channels, kmod, wire
 from stap5.run.staprun import main
 
 
 def record(seq, payload):
-    return protocol.RECORD_HEADER.pack(seq, len(payload), protocol.RECORD_MAGIC) + payload
+    return wire.RECORD_HEADER.pack(seq, len(payload), wire.RECORD_MAGIC) + payload
 
 
 def message(mtype, payload):
-    return protocol.MSG_HEADER.pack(mtype, len(payload)) + payload
+    return wire.MSG_HEADER.pack(mtype, len(payload)) + payload
 
 
 def test_records_split_across_reads_are_reassembled():
     stream = record(1, b"hello\n") + record(2, b"") + record(3, b"x" * 100)
-    got, rest = protocol.split_records(stream[:10])
+    got, rest = wire.split_records(stream[:10])
     assert got == [] and rest == stream[:10]
-    got, rest = protocol.split_records(stream[:-1])
+    got, rest = wire.split_records(stream[:-1])
     assert got == [(1, b"hello\n"), (2, b"")] and rest == stream[-(16 + 100) + 0:-1]
-    got, rest = protocol.split_records(stream)
+    got, rest = wire.split_records(stream)
     assert [s for s, _ in got] == [1, 2, 3] and rest == b""
 
 
 def test_a_corrupt_record_is_an_error_not_garbage():
-    with pytest.raises(protocol.ProtocolError):
-        protocol.split_records(struct.pack("<QII", 1, 3, 0xdead) + b"abc")
+    with pytest.raises(wire.ProtocolError):
+        wire.split_records(struct.pack("<QII", 1, 3, 0xdead) + b"abc")
 
 
 def test_messages_split():
-    stream = message(protocol.MSG_STDERR, b"WARNING: x\n") + message(protocol.MSG_DONE,
-                                                                     protocol.DONE.pack(1, 2, 0, 0))
-    got, rest = protocol.split_messages(stream + b"\x01")
-    assert got[0] == (protocol.MSG_STDERR, b"WARNING: x\n")
-    assert protocol.DONE.unpack(got[1][1]) == (1, 2, 0, 0)
+    stream = message(wire.MSG_STDERR, b"WARNING: x\n") + message(wire.MSG_DONE,
+                                                                     wire.DONE.pack(1, 2, 0, 0))
+    got, rest = wire.split_messages(stream + b"\x01")
+    assert got[0] == (wire.MSG_STDERR, b"WARNING: x\n")
+    assert wire.DONE.unpack(got[1][1]) == (1, 2, 0, 0)
     assert rest == b"\x01"
 
 
