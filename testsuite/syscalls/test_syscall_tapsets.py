@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from testsuite.parse.harness import (needs_stap48, prefetch_stap48, run_stap48, run_stap5,
+from testsuite.oracle.harness import (needs_stap48, prefetch_stap48, run_stap48, run_stap5,
                                      stap48_available)
 
 HERE = Path(__file__).resolve().parent
