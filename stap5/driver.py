@@ -222,6 +222,10 @@ def _pass5(session, ko):
         args += ["-b", str(session.buffer_size)]
     if session.output_file and not session.vm:
         args += ["-o", session.output_file]
+    if session.output_file and session.vm and session.bulk:
+        sys.stderr.write("stap5: -b with -o cannot be used with --vm: the per-CPU output "
+                         "files would stay in the virtual machine.\n")
+        return 1
     args.append(ko)
     args += session.global_settings
     timer = PassTimer()
@@ -231,7 +235,7 @@ def _pass5(session, ko):
     if session.vm:
         from stap5.vm.pass5 import run_in_guest
         rc = run_in_guest(session.kernel_release, args, session.output_file,
-                          session.verbosity(5))
+                          session.verbosity(5), cpus=session.vm_cpus)
     else:
         from stap5.run import staprun
         rc = staprun.main(args)

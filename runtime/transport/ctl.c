@@ -26,6 +26,10 @@ static struct {
 	struct irq_work wakeup;
 	atomic_t dropped;
 	atomic_t opened;
+	/* 1 once a staprun5 that attached went away: the session is over and
+	 * only an unload is left to do. A staprun5 that finds a module in this
+	 * state (its own run was killed) removes it: see stap5/run/stale.py. */
+	atomic_t orphaned;
 	struct dentry *file;
 } stp_ctl;
 
@@ -186,6 +190,7 @@ static int stp_ctl_release(struct inode *inode, struct file *file)
 {
 	/* staprun5 went away: do not leave probes running unattended. */
 	stp_session_detach();
+	atomic_set(&stp_ctl.orphaned, 1);
 	atomic_set(&stp_ctl.opened, 0);
 	return 0;
 }
@@ -211,11 +216,13 @@ static int stp_ctl_init(struct dentry *dir)
 	init_irq_work(&stp_ctl.wakeup, stp_ctl_wakeup_fn);
 	atomic_set(&stp_ctl.dropped, 0);
 	atomic_set(&stp_ctl.opened, 0);
+	atomic_set(&stp_ctl.orphaned, 0);
 	stp_ctl.file = debugfs_create_file("ctl", 0600, dir, NULL, &stp_ctl_fops);
 	if (IS_ERR_OR_NULL(stp_ctl.file)) {
 		stp_ctl.file = NULL;
 		return -ENOENT;
 	}
+	debugfs_create_atomic_t("orphaned", 0400, dir, &stp_ctl.orphaned);
 	return 0;
 }
 

@@ -67,13 +67,18 @@ class DataChannel:
         self.files = []
         for path in paths:
             fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-            self.files.append([fd, b""])
+            self.files.append([fd, b"", int(path.rsplit("trace", 1)[1])])
 
     def read_records(self):
         """All complete records available now, from every CPU."""
-        records = []
+        return [record for records in self.read_records_per_cpu().values()
+                for record in records]
+
+    def read_records_per_cpu(self):
+        """All complete records available now: {cpu: [(seq, payload)]}."""
+        records = {}
         for entry in self.files:
-            fd = entry[0]
+            fd, cpu = entry[0], entry[2]
             while True:
                 try:
                     chunk = os.read(fd, 1 << 20)
@@ -88,8 +93,7 @@ class DataChannel:
                 if not chunk:
                     break
                 entry[1] += chunk
-            got, entry[1] = protocol.split_records(entry[1])
-            records.extend(got)
+            records[cpu], entry[1] = protocol.split_records(entry[1])
         return records
 
     def close(self):

@@ -26,7 +26,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from stap5.run import channels, kmod, protocol
+from stap5.run import bulk, channels, kmod, protocol, stale
 
 POLL_INTERVAL = 0.05        # seconds between reads of the data channel
 UNLOAD_TRIES = 100          # x 50 ms
@@ -128,6 +128,8 @@ class Session:
         self.data = None
         self.child = None
         self.output = None
+        self.output_path = None     # -o FILE in bulk mode (FILE_<cpu>)
+        self.bulk = False
         self.errors_seen = False
         self.exit_status = 0
         self.warnings_seen = set()
@@ -192,7 +194,9 @@ class Session:
             self.error(str(e))
         finally:
             self._shutdown()
-        if self.errors_seen or (self.done and self.done[0] > 0):
+        # As staprun: the status says whether an ERROR was printed (errors
+        # suppressed with --suppress-handler-errors only count).
+        if self.errors_seen:
             self.exit_status = 1
         return self.exit_status
 
@@ -204,8 +208,14 @@ class Session:
             raise StapError('You are trying to run systemtap as a normal user.\n'
                             'You should either be root, or be part of group "stapusr" '
                             'and possibly the groups "stapsys" or "stapdev".')
-        self.name = kmod.module_name(opts.module)
-        if opts.output:
+        info = kmod.modinfo(opts.module)
+        self.name = info.get("name") or kmod.module_name(opts.module)
+        self.bulk = info.get("stap5_bulkmode") == "1"
+        if opts.output and self.bulk:
+            # FILE_0, FILE_1...: opened as their CPUs' output arrives
+            self.output_path = time.strftime(opts.output) if "%" in opts.output \
+                else opts.output
+        elif opts.output:
             path = time.strftime(opts.output) if "%" in opts.output else opts.output
             try:
                 self.output = open(path, "wb")
@@ -215,6 +225,7 @@ class Session:
             self.child = PausedChild(opts.command)
 
     def _load(self):
+        self._remove_stale_modules()
         params = []
         target = self.child.pid if self.child else self.opts.target_pid
         if target:
@@ -229,6 +240,15 @@ class Session:
             raise StapError(f"Couldn't insert module '{self.opts.module}': {e}")
         self.loaded = True
 
+    def _remove_stale_modules(self):
+        """Modules earlier staprun5 runs could not unload (they were
+        killed): remove them, and say so (see stale.py)."""
+        try:
+            self._mount_debugfs()
+        except StapError:
+            return
+        stale.remove_orphans(self.warn)
+
     def _open_channels(self):
         directory = channels.module_dir(self.name)
         if not os.path.isdir(directory):
@@ -239,7 +259,10 @@ class Session:
         except OSError as e:
             raise StapError(f"Cannot attach to module {self.name} control channel: "
                             f"{e.strerror}")
-        self.ordered = channels.OrderedOutput(self.output or self.stdout)
+        if self.bulk:
+            self.ordered = bulk.PerCpuOutput(self.output_path, self.stdout)
+        else:
+            self.ordered = channels.OrderedOutput(self.output or self.stdout)
 
     def _mount_debugfs(self):
         if os.path.ismount(channels.DEBUGFS):
@@ -297,7 +320,7 @@ class Session:
                         self._request_stop("requested by the module")
                     elif mtype == protocol.MSG_DONE:
                         self.done = protocol.DONE.unpack(payload[:protocol.DONE.size])
-                self.ordered.add(self.data.read_records())
+                self.ordered.add(self._read_output())
                 self.ordered.flush()
                 if self.done is not None:
                     break
@@ -338,10 +361,17 @@ class Session:
     def _drain(self):
         idle = 0
         while idle < 2:
-            records = self.data.read_records()
-            idle = 0 if records else idle + 1
+            records = self._read_output()
+            got = any(records.values()) if self.bulk else records
+            idle = 0 if got else idle + 1
             self.ordered.add(records)
         self.ordered.flush(final=True)
+
+    def _read_output(self):
+        """Records available now: per CPU in bulk mode, else all together."""
+        if self.bulk:
+            return self.data.read_records_per_cpu()
+        return self.data.read_records()
 
     def _report_child(self):
         status = self.child.status
@@ -390,6 +420,8 @@ class Session:
         self.error(f"Couldn't remove module '{self.name}': still in use.")
 
     def _close_output(self):
+        if isinstance(getattr(self, "ordered", None), bulk.PerCpuOutput):
+            self.ordered.close()
         if self.output:
             self.output.close()
             self.output = None

@@ -18,7 +18,8 @@ from stap5.run.session import Options, Session
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
-USAGE = "staprun5 [-v] [-w] [-V] [-h] [-c CMD | -x PID] [-o FILE] [-T SECS] [-b MB] MODULE [NAME=VALUE ...]"
+USAGE = ("staprun5 [-v] [-w] [-V] [-h] [-c CMD | -x PID] [-o FILE] [-T SECS] [-b MB] "
+         "MODULE [NAME=VALUE ...]\n   or: staprun5 -d NAME")
 
 
 class StaprunArgumentParser(argparse.ArgumentParser):
@@ -46,6 +47,9 @@ def build_parser():
                    help="end the session after SECS seconds")
     p.add_argument("-b", "-s", dest="bufsize", metavar="MB", type=int,
                    help="data buffer size, in MB per CPU (1 to 4095)")
+    p.add_argument("-d", dest="delete", metavar="NAME",
+                   help="delete module NAME, left loaded by a staprun5 that did not "
+                        "finish ('*': every such module)")
     p.add_argument("-L", dest="detach", action="store_true", help="not supported")
     p.add_argument("-A", dest="attach", action="store_true", help="not supported")
     p.add_argument("-D", dest="daemon", action="store_true", help="not supported")
@@ -82,6 +86,8 @@ def _main(argv, early_signals):
             sys.stderr.write(f"ERROR: staprun5 does not support {flag} "
                              "(detached sessions); run the module in the foreground.\n")
             return 1
+    if args.delete is not None:
+        return _delete_module(args.delete)
     if not args.module:
         parser.error("no module given")
     if args.command and args.target_pid:
@@ -99,6 +105,16 @@ def _main(argv, early_signals):
                    bufsize_mb=args.bufsize, verbose=args.verbose,
                    suppress_warnings=args.suppress_warnings)
     return Session(opts, early_signals=early_signals).run()
+
+
+def _delete_module(name):
+    """-d NAME: stap's answer to a module left loaded by a killed staprun."""
+    import os
+    from stap5.run import stale
+    if os.geteuid() != 0:
+        sys.stderr.write("ERROR: You must be root to delete a module.\n")
+        return 1
+    return stale.delete(name, sys.stderr)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from stap5.elaborate.program import LONG, STATS, STRING, VarSymbol
 from stap5.elaborate.dump import ResolvedPrinter
 from stap5.parse import ast
 from stap5.session import TEMPLATE_DIR
-from stap5.translate import names
+from stap5.translate import names, run_modes
 from stap5.translate.codegen import CodeGen, Frame, TranslationError
 
 _environment = None
@@ -326,6 +326,7 @@ class Translator:
         c_macros = []
         if self._wants_regex_groups():
             c_macros.append(("STP_NEED_REGEX_MATCH", "1"))
+        c_macros.extend(run_modes.session_macros(self.session))
         for definition in self.session.c_macros:
             name, sep, value = definition.partition("=")
             c_macros.append((name, value if sep else None))

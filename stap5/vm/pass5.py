@@ -13,8 +13,9 @@ import sys
 from stap5.vm.guest import Guest, GuestDied, GuestError, TimeoutExpired
 
 
-def run_in_guest(kernel_release, staprun_args, output_file=None, verbose=0):
-    """Run `staprun5 ARGS` in a guest; returns its exit status."""
+def run_in_guest(kernel_release, staprun_args, output_file=None, verbose=0, cpus=1):
+    """Run `staprun5 ARGS` in a guest of `cpus` virtual CPUs; returns its exit
+    status."""
     out = sys.stdout
     opened = None
     if output_file is not None:
@@ -27,8 +28,9 @@ def run_in_guest(kernel_release, staprun_args, output_file=None, verbose=0):
         out = opened
     try:
         if verbose:
-            sys.stderr.write("Pass 5: booting a %s guest (QEMU)\n" % kernel_release)
-        with Guest.boot(kver=kernel_release) as guest:
+            sys.stderr.write("Pass 5: booting a %s guest (QEMU, %d CPU%s)\n"
+                             % (kernel_release, cpus, "" if cpus == 1 else "s"))
+        with Guest.boot(kver=kernel_release, cpus=cpus) as guest:
             command = guest.python_command("-m", "stap5.run.staprun", *staprun_args)
             process = guest.start(command, stdout=out, stderr=sys.stderr, capture=False)
             previous = {}

@@ -35,6 +35,10 @@ def choose_accel():
 def command_line(*, kernel, initrd, append, console_log, control_socket,
                  memory_mb=1024, cpus=1, accel=None):
     accel = accel or choose_accel()
+    if accel == "tcg" and cpus > 1:
+        # One host thread per virtual CPU: the CPUs really run at once (and
+        # really race), as on hardware.
+        accel = "tcg,thread=multi"
     return [
         find_qemu(),
         "-accel", accel,
