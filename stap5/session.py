@@ -20,15 +20,6 @@ class SessionError(Exception):
     """A bad option or environment: printed as is, exit status 1."""
 
 
-def cache_dir():
-    """Where stap5 keeps what it can reuse across runs (like ~/.systemtap)."""
-    base = os.environ.get("STAP5_CACHE")
-    if not base:
-        base = os.path.join(os.environ.get("XDG_CACHE_HOME")
-                            or os.path.expanduser("~/.cache"), "stap5")
-    return base
-
-
 def normalize_arch(machine):
     """stap's architecture names: i686 -> i386, aarch64 -> arm64..."""
     if re.match(r"i[3-6]86$", machine):

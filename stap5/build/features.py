@@ -31,6 +31,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from stap5.kernel.cache import cache_dir
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 FEATURES_DIR = PROJECT_DIR / "runtime" / "features"
 HEADER_NAME = "stapconf.h"
@@ -41,9 +43,7 @@ class FeatureError(Exception):
 
 
 def cache_root() -> Path:
-    base = os.environ.get("STAP5_CACHE") or os.path.join(
-        os.path.expanduser("~"), ".cache", "stap5")
-    return Path(base)
+    return Path(cache_dir())
 
 
 def kernel_build_dir(release: str) -> Path:

@@ -14,7 +14,8 @@ import tempfile
 
 import stap5
 from stap5 import library
-from stap5.session import DEFAULT_RUNTIME_DIR, PROJECT_DIR, TEMPLATE_DIR, cache_dir
+from stap5.kernel.cache import cache_dir
+from stap5.session import DEFAULT_RUNTIME_DIR, PROJECT_DIR, TEMPLATE_DIR
 
 _OPTION_ATTRIBUTES = ("guru", "unoptimized", "c_macros", "kbuild_options", "privilege",
                       "compatible", "arch", "kernel_release", "build_tree", "module_name",

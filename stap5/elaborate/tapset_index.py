@@ -17,7 +17,7 @@ import tempfile
 
 from stap5 import library
 from stap5.parse.cache import environment_fingerprint
-from stap5.session import cache_dir
+from stap5.kernel.cache import cache_dir
 
 INDEX_VERSION = 3
 

@@ -22,7 +22,7 @@ import pickle
 import sys
 import tempfile
 
-from stap5.session import cache_dir
+from stap5.kernel.cache import cache_dir
 
 _PARSER_DIR = os.path.dirname(os.path.abspath(__file__))
 _parser_fingerprint = None

@@ -12,6 +12,7 @@ depends on where stap met it (see expectations.py).
 import os
 
 from stap5.diagnostics import StapError
+from stap5.kernel.cache import cache_dir
 from stap5.parse import ast, expectations, grammar, lalr, tables
 from stap5.parse.lexer import eof_token
 from stap5.parse.preprocessor import Preprocessor
@@ -35,8 +36,7 @@ def lr_parser():
 def _table_file():
     """Where the LALR tables are cached (a user cache, since the source tree
     may be read-only, as it is inside the test VM)."""
-    base = os.environ.get("STAP5_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "stap5")
+    base = cache_dir()
     try:
         os.makedirs(base, exist_ok=True)
     except OSError:

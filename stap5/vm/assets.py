@@ -25,6 +25,8 @@ import tarfile
 import tempfile
 from pathlib import Path
 
+from stap5.kernel import cache
+
 DEFAULT_KVER = "6.1.0-56-amd64"
 
 # The modules the initramfs loads, in load order (each one's dependencies come first).
@@ -41,8 +43,7 @@ class AssetError(Exception):
 
 
 def cache_dir():
-    root = os.environ.get("STAP5_CACHE")
-    return Path(root) if root else Path.home() / ".cache" / "stap5"
+    return Path(cache.cache_dir())
 
 
 def vm_dir(kver=DEFAULT_KVER):

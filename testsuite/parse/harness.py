@@ -164,7 +164,7 @@ def _cache_key(argv, stdin, cwd, env, kernel):
 
 
 def _disk_cache_dir():
-    from stap5.session import cache_dir
+    from stap5.kernel.cache import cache_dir
     return os.path.join(cache_dir(), "oracle-p1")
 
 

@@ -14,10 +14,10 @@ kernel), `return` (a kretprobe), `maxactive` (None when not given),
 import fnmatch
 
 from stap5.diagnostics import StapError
-from stap5.elaborate import kernel_symbols
 from stap5.elaborate.errors import SemanticError
 from stap5.elaborate.probes.registry import ProbeFamily
 from stap5.elaborate.similar import suggest
+from stap5.kernel import kernel_target, symbols
 from stap5.parse import ast
 
 _SHAPES = []
@@ -54,7 +54,7 @@ class KprobeFunction(ProbeFamily):
         return derived
 
     def _expand(self, ctx, pattern):
-        table = kernel_symbols.function_symbols(ctx.session)
+        table = symbols.function_symbols(kernel_target(ctx.session))
         patterns = expand_braces(pattern)
         has_glob = any(ch in p for p in patterns for ch in "*?[")
         if table is None:

@@ -9,21 +9,11 @@ System.map when they are real (Debian ships a placeholder), and
 import hashlib
 import os
 import pickle
-import platform
 import tempfile
 
-from stap5.session import cache_dir
+from stap5.kernel import cache
 
 _tables = {}
-
-
-def _candidates(session):
-    release = session.kernel_release
-    yield os.path.join(cache_dir(), "kernel", release, "System.map")
-    yield "/boot/System.map-%s" % release
-    yield os.path.join(session.build_tree, "System.map")
-    if release == platform.release():
-        yield "/proc/kallsyms"
 
 
 def _read(path):
@@ -52,7 +42,7 @@ def _read_cached(path):
         return None
     key = hashlib.sha256(("%s\0%d\0%d\0%d" % (path, st.st_ino, st.st_size, st.st_mtime_ns))
                          .encode("utf-8", "surrogateescape")).hexdigest()[:32]
-    directory = os.path.join(cache_dir(), "kernel-symbols")
+    directory = cache.path("kernel-symbols")
     cached = os.path.join(directory, key + ".pickle")
     try:
         with open(cached, "rb") as f:
@@ -71,12 +61,13 @@ def _read_cached(path):
     return table
 
 
-def function_symbols(session):
-    """The set of function names of the target kernel, or None if unknown."""
-    key = (session.kernel_release, session.build_tree)
+def function_symbols(target):
+    """The set of function names of the target kernel (a KernelTarget), or
+    None if unknown."""
+    key = (target.release, target.build_tree)
     if key not in _tables:
         table = None
-        for path in _candidates(session):
+        for path in target.symbol_files():
             table = _read_cached(path)
             if table is not None:
                 break
