@@ -444,8 +444,9 @@ class CodeGen:
             return self.s.assign_long(lvalue, value)
         if op in ("/=", "%="):
             function = "stp_div64_checked" if op == "/=" else "stp_mod64_checked"
-            return self.s.compound_checked(lvalue, function, value, self.near(node.tok),
-                                           self.err)
+            # (4.8 reports the division by zero near the divisor)
+            return self.s.compound_checked(lvalue, function, value,
+                                           self.near(node.right.tok), self.err)
         if op in ("<<=", ">>="):
             shift = self.s.shift_left if op == "<<=" else self.s.shift_right
             return self.s.assign_long(lvalue, shift(lvalue, value))
@@ -469,7 +470,9 @@ class CodeGen:
             return self.s.map_set_long(cname, keys, value, near, self.err, size=self._map_size(symbol))
         if op in ("/=", "%="):
             function = "stp_div64_checked" if op == "/=" else "stp_mod64_checked"
-            return self.s.map_update_checked(cname, keys, function, value, near, self.err, size=self._map_size(symbol))
+            return self.s.map_update_checked(cname, keys, function, value,
+                                             self.near(node.right.tok), self.err,
+                                             size=self._map_size(symbol))
         if op == "<<=":
             update = self.s.shift_left("__old", value)
         elif op == ">>=":
@@ -544,8 +547,10 @@ class CodeGen:
             result = "__f->retval"
         else:
             result = "(void)0"
+        # "MAXNESTING exceeded" is reported near the function's name where it
+        # is defined (4.8 checks in the callee)
         return self.s.call(callee.cname, "struct " + callee.frame.struct_name, args, result,
-                           self.near(node.tok), self.err)
+                           self.near(getattr(function, "tok", None) or node.tok), self.err)
 
     # --- printing --------------------------------------------------------------
 

@@ -1,0 +1,173 @@
+"""What the reliability tests share: the 4-CPU guest, building modules with
+stap5 -p4, the workload program, running staprun5 in the guest, and the
+checks every test ends with (no oops in the guest's kernel log, no module
+left loaded)."""
+
+import concurrent.futures
+import re
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from stap5.vm.guest import CRASH_MARKERS
+from testsuite.script_cases import KVER, build_result, loaded_modules
+
+HERE = Path(__file__).resolve().parent
+PROJECT = HERE.parent.parent
+SCRIPTS = HERE / "scripts"      # compared with 4.8 (expected/, see record48.py)
+OWN = HERE / "own"              # checked here (4.8 cannot be the oracle)
+EXPECTED = HERE / "expected"
+MODULE_PREFIX = "rel_"
+CPUS = 4
+
+
+class SmpGuest:
+    """A 4-CPU guest (multi-threaded TCG) that reboots if a test left it
+    dead, so that one crash does not fail every later test."""
+
+    def __init__(self):
+        self._guest = None
+        self.boots = 0
+
+    def current(self):
+        from stap5.vm import Guest, GuestBootError
+        if self._guest is None or not self._guest.alive:
+            if self._guest is not None:
+                self._guest.kill()
+            # QEMU 7.2's multi-threaded TCG now and then dies while booting
+            # (SIGSEGV): one more try.
+            try:
+                self._guest = Guest.boot(cpus=CPUS, fetch=False)
+            except GuestBootError:
+                self._guest = Guest.boot(cpus=CPUS, fetch=False)
+            self.boots += 1
+        return self._guest
+
+    def __getattr__(self, name):
+        return getattr(self.current(), name)
+
+    def close(self):
+        if self._guest is not None:
+            self._guest.close()
+            self._guest = None
+
+    # -- the checks every test ends with --------------------------------------------
+    def console_mark(self):
+        return (self.boots, len(self.current().console_text()))
+
+    def kernel_problems_since(self, mark):
+        """Crash reports (oops, BUG, warning splats...) in the kernel log since
+        `mark`, or in the log of the guest that died since."""
+        boots, offset = mark
+        if self._guest is None:
+            return []
+        text = self._guest.console_text()
+        if boots == self.boots:
+            text = text[offset:]
+        lines = text.splitlines()
+        return [line for line in lines if CRASH_MARKERS.search(line)]
+
+    def loaded_test_modules(self):
+        if self._guest is None or not self._guest.alive:
+            return []
+        return loaded_modules(self._guest, (MODULE_PREFIX,))
+
+
+# -- building --------------------------------------------------------------------------
+
+def build(directory, name, script, options=(), env=None):
+    """stap5 -p4 -m rel_NAME [options] SCRIPT (a path, or text with a
+    newline): a script_cases.Build."""
+    module = MODULE_PREFIX + name
+    script = str(script)
+    if "\n" in script:
+        path = Path(directory) / (name + ".stp")
+        path.write_text(script)
+        script = str(path)
+    proc = subprocess.run([sys.executable, "-m", "stap5", "-r", KVER, "-p4", "-m", module,
+                           *options, script], cwd=directory, capture_output=True,
+                          text=True, timeout=900, env=env)
+    return build_result(proc, Path(directory) / (module + ".ko"))
+
+
+def build_all(directory, specs):
+    """{name: Build} for {name: (script, options)}, two builds at a time (a
+    build is mostly one gcc; CI has two cores)."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {name: pool.submit(build, directory, name, script, options)
+                   for name, (script, options) in specs.items()}
+        return {name: future.result() for name, future in futures.items()}
+
+
+def module_of(builds, name):
+    result = builds[name]
+    assert result.ko, f"stap5 -p4 failed for {name}:\n{result.output}"
+    return result.ko
+
+
+def compile_workload(directory):
+    """The workload program (workload.c), static, named relwork (its
+    execname() in the probes)."""
+    binary = Path(directory) / "relwork"
+    subprocess.run(["gcc", "-O2", "-Wall", "-static", "-o", str(binary),
+                    str(HERE / "workload.c")], check=True, timeout=300)
+    return str(binary)
+
+
+def worker_counts(stdout):
+    """{pid: calls} from relwork's "worker PID CALLS NS" lines."""
+    return {int(m.group(1)): int(m.group(2))
+            for m in re.finditer(r"^worker (\d+) (\d+) (\d+)$", stdout, re.M)}
+
+
+# -- running ---------------------------------------------------------------------------
+
+def staprun_argv(ko, *options):
+    return [sys.executable, "-m", "stap5.run.staprun", *options, str(ko)]
+
+
+def run(guest, ko, *options, timeout=180, cwd=None):
+    return guest.run(staprun_argv(ko, *options), timeout=timeout, cwd=cwd or str(PROJECT))
+
+
+def start(guest, ko, *options, timeout=120, cwd=None):
+    """Start staprun5 -v and return (process, stderr chunks) once its probes
+    are in place."""
+    chunks = []
+    started = threading.Event()
+
+    def on_stderr(data):
+        chunks.append(data)
+        if b"staprun5: probes started" in b"".join(chunks):
+            started.set()
+    process = guest.start(staprun_argv(ko, "-v", *options), cwd=cwd or str(PROJECT),
+                          stderr=on_stderr)
+    deadline = time.monotonic() + timeout
+    while not started.wait(0.2):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.send_signal(9)
+            raise AssertionError("staprun5 did not start:\n" +
+                                 b"".join(chunks).decode(errors="replace"))
+    return process, chunks
+
+
+def without_verbose_lines(stderr):
+    """staprun5's own -v lines removed."""
+    return "".join(line for line in stderr.splitlines(keepends=True)
+                   if not line.startswith("staprun5: "))
+
+
+# -- comparing with 4.8 ----------------------------------------------------------------
+
+_TAPSET_LOCATION = re.compile(r"at (?:/usr/share/systemtap/tapset|%s)/[\w/.-]+\.stp:\d+:\d+"
+                              % re.escape(str(PROJECT / "tapsets")))
+
+
+def normalized(text, script_path):
+    """A run's text with the script's path as __SCRIPT__ and tapset locations
+    as TAPSET: 4.8's library and ours define the same functions in other
+    files, on other lines."""
+    text = text.replace(str(script_path), "__SCRIPT__")
+    return _TAPSET_LOCATION.sub("at TAPSET", text)
