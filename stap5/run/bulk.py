@@ -9,6 +9,8 @@ copy there: its bulk mode without -o hangs on this kernel).
 
 import struct
 
+from stap5.run.channels import write_all
+
 TRACE_HEADER = struct.Struct("<II")     # 4.8's struct _stp_trace
 
 
@@ -28,14 +30,11 @@ class PerCpuOutput:
             if not records:
                 continue
             if self.output_path is None:
-                self.stdout.write(b"".join(payload for _seq, payload in records))
-                self.stdout.flush()
+                write_all(self.stdout, b"".join(payload for _seq, payload in records))
                 continue
-            f = self._file(cpu)
-            for seq, payload in records:
-                f.write(TRACE_HEADER.pack(seq & 0xFFFFFFFF, len(payload)))
-                f.write(payload)
-            f.flush()
+            write_all(self._file(cpu), b"".join(
+                TRACE_HEADER.pack(seq & 0xFFFFFFFF, len(payload)) + payload
+                for seq, payload in records))
 
     def flush(self, final=False):
         if final:

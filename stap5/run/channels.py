@@ -102,6 +102,28 @@ class DataChannel:
         self.files = []
 
 
+def write_all(sink, data):
+    """Write data to sink (a binary stream) whole, straight to its file
+    descriptor, a short write at a time: CPython's BufferedWriter loses the
+    rest of a write larger than its buffer that a signal cut short (Ctrl-Z
+    and fg, a Ctrl-C handler); floods write megabytes at once."""
+    try:
+        fd = sink.fileno()
+    except (AttributeError, OSError, ValueError):
+        fd = None
+    if fd is None:
+        sink.write(data)
+        sink.flush()
+        return
+    sink.flush()
+    view = memoryview(data)
+    while view:
+        try:
+            view = view[os.write(fd, view):]
+        except InterruptedError:
+            continue
+
+
 class OrderedOutput:
     """Writes records in sequence order. A record whose predecessor has not
     shown up yet (still being written on another CPU) is held back, for at
@@ -139,5 +161,4 @@ class OrderedOutput:
             self.next_seq = seq + 1
             self.gap_since = None
         if out:
-            self.sink.write(b"".join(out))
-            self.sink.flush()
+            write_all(self.sink, b"".join(out))

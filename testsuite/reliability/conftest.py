@@ -43,3 +43,11 @@ def guest_left_clean(request):
     problems = guest.kernel_problems_since(mark)
     assert problems == [], "the guest's kernel complained:\n" + "\n".join(problems)
     assert guest.loaded_test_modules() == [], "a module was left loaded"
+
+
+@pytest.fixture(scope="package")
+def flood(build_dir):
+    """The flood module (harness.FLOOD), shared by the output and teardown
+    tests."""
+    return harness.module_of(harness.build_all(build_dir, {
+        "flood": (harness.FLOOD, harness.FLOOD_OPTIONS)}), "flood")

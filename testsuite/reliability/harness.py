@@ -75,6 +75,26 @@ class SmpGuest:
         return loaded_modules(self._guest, (MODULE_PREFIX,))
 
 
+# A probe on every CPU printing more than a transport can carry: each hit
+# sends one record of LINES numbered lines of ~510 bytes, until `max_lines`
+# lines were printed (0: for ever); the run ends a moment after that. The
+# end probe says how many lines were printed.
+FLOOD_LINES = 8
+FLOOD = r'''
+global max_lines = 20000, printed, big
+probe begin { big = sprintf("%%500s", "x") }
+probe timer.profile {
+  if (max_lines && printed >= max_lines) next
+  for (i = 0; i < %d; i++) printf("%%d %%s\n", printed++, big)
+}
+probe timer.ms(200) { if (max_lines && printed >= max_lines) exit() }
+probe end { printf("printed %%d\n", printed) }
+''' % FLOOD_LINES
+# (stap's overload detection would stop a flood under TCG: not the point)
+FLOOD_OPTIONS = ["-DSTP_NO_OVERLOAD", "-DMAXSKIPPED=1000000"]
+FLOOD_LINE = re.compile(r"^(\d+) {500}x$")
+
+
 # -- building --------------------------------------------------------------------------
 
 def build(directory, name, script, options=(), env=None):
@@ -124,15 +144,17 @@ def worker_counts(stdout):
 
 # -- running ---------------------------------------------------------------------------
 
-def staprun_argv(ko, *options):
-    return [sys.executable, "-m", "stap5.run.staprun", *options, str(ko)]
+def staprun_argv(ko, *options, params=()):
+    return [sys.executable, "-m", "stap5.run.staprun", *options, str(ko), *params]
 
 
-def run(guest, ko, *options, timeout=180, cwd=None):
-    return guest.run(staprun_argv(ko, *options), timeout=timeout, cwd=cwd or str(PROJECT))
+def run(guest, ko, *options, params=(), timeout=180, cwd=None):
+    """staprun5 [options] KO [params] in the guest: its Result."""
+    return guest.run(staprun_argv(ko, *options, params=params), timeout=timeout,
+                     cwd=cwd or str(PROJECT))
 
 
-def start(guest, ko, *options, timeout=120, cwd=None):
+def start(guest, ko, *options, params=(), timeout=120, cwd=None):
     """Start staprun5 -v and return (process, stderr chunks) once its probes
     are in place."""
     chunks = []
@@ -142,7 +164,8 @@ def start(guest, ko, *options, timeout=120, cwd=None):
         chunks.append(data)
         if b"staprun5: probes started" in b"".join(chunks):
             started.set()
-    process = guest.start(staprun_argv(ko, "-v", *options), cwd=cwd or str(PROJECT),
+    process = guest.start(staprun_argv(ko, "-v", *options, params=params),
+                          cwd=cwd or str(PROJECT),
                           stderr=on_stderr)
     deadline = time.monotonic() + timeout
     while not started.wait(0.2):
