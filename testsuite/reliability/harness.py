@@ -95,6 +95,27 @@ FLOOD_OPTIONS = ["-DSTP_NO_OVERLOAD", "-DMAXSKIPPED=1000000"]
 FLOOD_LINE = re.compile(r"^(\d+) {500}x$")
 
 
+def flood_lines(text):
+    """(flood line numbers, the end probe's count), checking every line."""
+    numbers, printed = [], None
+    for line in text.splitlines():
+        match = FLOOD_LINE.match(line)
+        if match:
+            numbers.append(int(match.group(1)))
+        else:
+            found = re.fullmatch(r"printed (\d+)", line)
+            assert found, f"a line arrived damaged: {line[:80]!r}"
+            printed = int(found.group(1))
+    assert len(set(numbers)) == len(numbers), "a line arrived twice"
+    return numbers, printed
+
+
+def transport_failures(stderr):
+    match = re.search(r"^WARNING: There were (\d+) transport failures\. Try stap -s to "
+                      r"increase the buffer size from (\d+)\.$", stderr, re.M)
+    return (int(match.group(1)), int(match.group(2))) if match else (0, None)
+
+
 # -- building --------------------------------------------------------------------------
 
 def build(directory, name, script, options=(), env=None):
@@ -144,8 +165,12 @@ def worker_counts(stdout):
 
 # -- running ---------------------------------------------------------------------------
 
+def staprun_command(*args):
+    return [sys.executable, "-m", "stap5.run.staprun", *map(str, args)]
+
+
 def staprun_argv(ko, *options, params=()):
-    return [sys.executable, "-m", "stap5.run.staprun", *options, str(ko), *params]
+    return staprun_command(*options, ko, *params)
 
 
 def run(guest, ko, *options, params=(), timeout=180, cwd=None):

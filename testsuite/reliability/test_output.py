@@ -24,27 +24,6 @@ def bulk_flood(build_dir):
         "bulk_flood": (harness.FLOOD, ["-b", *harness.FLOOD_OPTIONS])}), "bulk_flood")
 
 
-def _lines(text):
-    """(flood line numbers, the end probe's count), checking every line."""
-    numbers, printed = [], None
-    for line in text.splitlines():
-        match = harness.FLOOD_LINE.match(line)
-        if match:
-            numbers.append(int(match.group(1)))
-        else:
-            found = re.fullmatch(r"printed (\d+)", line)
-            assert found, f"a line arrived damaged: {line[:80]!r}"
-            printed = int(found.group(1))
-    assert len(set(numbers)) == len(numbers), "a line arrived twice"
-    return numbers, printed
-
-
-def _transport_failures(stderr):
-    match = re.search(r"^WARNING: There were (\d+) transport failures\. Try stap -s to "
-                      r"increase the buffer size from (\d+)\.$", stderr, re.M)
-    return (int(match.group(1)), int(match.group(2))) if match else (0, None)
-
-
 def test_a_stalled_reader_loses_records_and_says_how_many(flood, smp_guest):
     process, _ = harness.start(smp_guest, flood, "-b", "1", params=["max_lines=40000"])
     # staprun5 stops reading; the probes keep printing into 1 MB per CPU
@@ -54,8 +33,8 @@ def test_a_stalled_reader_loses_records_and_says_how_many(flood, smp_guest):
     result = process.wait(timeout=300)
     stderr = harness.without_verbose_lines(result.err)
     assert result.rc == 0, stderr
-    numbers, printed = _lines(result.out)
-    failures, size = _transport_failures(stderr)
+    numbers, printed = harness.flood_lines(result.out)
+    failures, size = harness.transport_failures(stderr)
     assert failures > 0 and size == 1, stderr
     assert len(numbers) + failures * harness.FLOOD_LINES == printed
 
@@ -63,8 +42,8 @@ def test_a_stalled_reader_loses_records_and_says_how_many(flood, smp_guest):
 def test_a_reader_that_keeps_up_gets_every_line(flood, smp_guest):
     result = harness.run(smp_guest, flood, params=["max_lines=20000"], timeout=300)
     assert result.rc == 0, result.err
-    numbers, printed = _lines(result.out)
-    assert _transport_failures(result.err) == (0, None), result.err
+    numbers, printed = harness.flood_lines(result.out)
+    assert harness.transport_failures(result.err) == (0, None), result.err
     assert sorted(numbers) == list(range(printed))
 
 
@@ -79,6 +58,6 @@ def test_bulk_mode_writes_a_file_per_cpu_that_stap_merge_reads(bulk_flood, smp_g
     assert sorted(listing) == [f"{output}_{cpu}" for cpu in range(harness.CPUS)]
     merged = smp_guest.run(["stap-merge", *listing], timeout=120)
     assert merged.rc == 0, merged.err
-    numbers, printed = _lines(merged.out)
-    assert _transport_failures(result.err) == (0, None), result.err
+    numbers, printed = harness.flood_lines(merged.out)
+    assert harness.transport_failures(result.err) == (0, None), result.err
     assert sorted(numbers) == list(range(printed))
