@@ -109,6 +109,8 @@ OPTION_ERRORS = [
     ("G-without-value", ["-p1", "-G", "x", "-e", "probe begin {}"]),
     ("G-unsafe-value", ["-p1", "-G", "x=a;b", "-e", "probe begin {}"]),
     ("G-empty-value", ["-p1", "-G", "x=", "-e", "probe begin {}"]),
+    ("suppress-time-limits-without-g", ["-p1", "--suppress-time-limits", "-e",
+                                        "probe begin {}"]),
 ]
 
 

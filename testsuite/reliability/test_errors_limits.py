@@ -8,7 +8,8 @@ fault in every kernel and user read path, a probe that cannot be registered
 skipped silently).
 
 The writers of guru mode (own/write_faults.stp) are checked here only: 4.8's
-set_kernel_*() oops this kernel on a user address.
+set_kernel_*() oops this kernel on a user address. So is
+--suppress-time-limits (no MAXACTION).
 """
 
 import re
@@ -24,10 +25,18 @@ CASES = load_cases(harness.SCRIPTS, harness.MODULE_PREFIX)
 WRITE_FAULTS = load_case(harness.OWN / "write_faults.stp", harness.MODULE_PREFIX)
 
 
+# 20000 statements in a begin probe: twice MAXACTION
+UNLIMITED = r'''
+global n
+probe begin { for (i = 0; i < 20000; i++) n++; println(n); exit() }
+'''
+
+
 @pytest.fixture(scope="module")
 def builds(build_dir):
-    return harness.build_all(build_dir, {
-        case.name: (case.path, case.stap_options) for case in CASES + [WRITE_FAULTS]})
+    specs = {case.name: (case.path, case.stap_options) for case in CASES + [WRITE_FAULTS]}
+    specs["unlimited"] = (UNLIMITED, ["-g", "--suppress-time-limits"])
+    return harness.build_all(build_dir, specs)
 
 
 def _expected(case, suffix):
@@ -74,3 +83,8 @@ def test_guru_writers_fault_without_oops(builds, smp_guest):
     assert err == "".join(expected)
     assert result.out == "all write paths tried\n"
     assert result.rc == 1
+
+
+def test_suppress_time_limits_lifts_maxaction(builds, smp_guest):
+    result = harness.run(smp_guest, harness.module_of(builds, "unlimited"))
+    assert (result.out, result.err, result.rc) == ("20000\n", "", 0)
