@@ -24,15 +24,7 @@ from pathlib import Path
 
 from testsuite.reliability import harness
 
-SCRIPT = r'''
-global hits
-probe kprobe.function("vfs_read") {
-  if (execname() == "relwork") hits[pid()] <<< 1
-}
-probe end {
-  foreach (p in hits) printf("hits %d %d\n", p, @count(hits[p]))
-}
-'''
+SCRIPT = harness.COUNTING
 OPTIONS = ["-DSTP_NO_OVERLOAD"]
 SETTLE = 1      # seconds between placing the kprobe and the load (kprobe optimization)
 

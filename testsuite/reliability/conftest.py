@@ -4,19 +4,13 @@ the guest's kernel logged no oops and that no test module stayed loaded."""
 
 import pytest
 
+from testsuite.guests import serve
 from testsuite.reliability import harness
 
 
 @pytest.fixture(scope="package")
 def smp_guest(vm_assets):
-    from stap5.vm import GuestUnavailable
-    guest = harness.SmpGuest()
-    try:
-        guest.current()
-    except GuestUnavailable as e:
-        pytest.skip(str(e))
-    yield guest
-    guest.close()
+    yield from serve(harness.SmpGuest())
 
 
 @pytest.fixture(scope="package")

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from stap5.vm.guest import CRASH_MARKERS
+from testsuite.guests import SessionGuest
 from testsuite.script_cases import KVER, build_result, loaded_modules
 
 HERE = Path(__file__).resolve().parent
@@ -23,35 +24,20 @@ MODULE_PREFIX = "rel_"
 CPUS = 4
 
 
-class SmpGuest:
-    """A 4-CPU guest (multi-threaded TCG) that reboots if a test left it
-    dead, so that one crash does not fail every later test."""
+class SmpGuest(SessionGuest):
+    """The shared guest with CPUS virtual CPUs (multi-threaded TCG)."""
 
     def __init__(self):
-        self._guest = None
-        self.boots = 0
+        super().__init__(cpus=CPUS)
 
-    def current(self):
-        from stap5.vm import Guest, GuestBootError
-        if self._guest is None or not self._guest.alive:
-            if self._guest is not None:
-                self._guest.kill()
-            # QEMU 7.2's multi-threaded TCG now and then dies while booting
-            # (SIGSEGV): one more try.
-            try:
-                self._guest = Guest.boot(cpus=CPUS, fetch=False)
-            except GuestBootError:
-                self._guest = Guest.boot(cpus=CPUS, fetch=False)
-            self.boots += 1
-        return self._guest
-
-    def __getattr__(self, name):
-        return getattr(self.current(), name)
-
-    def close(self):
-        if self._guest is not None:
-            self._guest.close()
-            self._guest = None
+    def _boot(self):
+        from stap5.vm import GuestBootError
+        # QEMU 7.2's multi-threaded TCG now and then dies while booting
+        # (SIGSEGV): one more try.
+        try:
+            return super()._boot()
+        except GuestBootError:
+            return super()._boot()
 
     # -- the checks every test ends with --------------------------------------------
     def console_mark(self):
@@ -114,6 +100,19 @@ def transport_failures(stderr):
     match = re.search(r"^WARNING: There were (\d+) transport failures\. Try stap -s to "
                       r"increase the buffer size from (\d+)\.$", stderr, re.M)
     return (int(match.group(1)), int(match.group(2))) if match else (0, None)
+
+
+# A counting probe on a hot path, the idiom for it: a statistic per process
+# (per-CPU, so that the probes never wait for each other).
+COUNTING = r'''
+global hits
+probe kprobe.function("vfs_read") {
+  if (execname() == "relwork") hits[pid()] <<< 1
+}
+probe end {
+  foreach (p in hits) printf("hits %d %d\n", p, @count(hits[p]))
+}
+'''
 
 
 # -- building --------------------------------------------------------------------------

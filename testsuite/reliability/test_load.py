@@ -20,19 +20,6 @@ pytestmark = pytest.mark.vm
 SECONDS = float(os.environ.get("STAP5_LOAD_SECONDS", "3"))
 WORKERS = harness.CPUS
 
-# The hot-path idiom: a statistic per process (per-CPU, so the probes never
-# wait for each other).
-COUNTING = r'''
-global hits
-probe kprobe.function("vfs_read") {
-  if (execname() == "relwork") hits[pid()] <<< 1
-}
-probe end {
-  foreach (p in hits) printf("hits %d %d\n", p, @count(hits[p]))
-}
-'''
-
-
 # Under TCG a hit of this probe costs more than half of what the 1-byte
 # read() around it costs: stap's overload detection stops the run after a
 # second, 4.8's module as well as ours (measured: "probe overhead
@@ -40,7 +27,7 @@ probe end {
 @pytest.fixture(scope="module")
 def counting(build_dir):
     return harness.module_of(harness.build_all(build_dir, {
-        "load": (COUNTING, ["-DSTP_NO_OVERLOAD"])}), "load")
+        "load": (harness.COUNTING, ["-DSTP_NO_OVERLOAD"])}), "load")
 
 
 def test_every_hit_of_a_hot_path_is_counted(counting, smp_guest, relwork):
