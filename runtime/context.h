@@ -23,30 +23,9 @@ struct stp_procfs_data;
 struct kretprobe_instance;
 struct pt_regs;
 
-/* What fired the probe; the tapsets' pp()/probe_type() and the register
- * access functions look at it. */
-enum stp_probe_type {
-	stp_probe_type_been,		/* begin, end, error, never */
-	stp_probe_type_timer,		/* timer.jiffies */
-	stp_probe_type_hrtimer,		/* timer.s/ms/us/ns/hz */
-	stp_probe_type_profile_timer,	/* timer.profile */
-	stp_probe_type_kprobe,
-	stp_probe_type_kretprobe,
-	stp_probe_type_procfs,
-};
-
 #ifdef STP_NEED_REGEX_MATCH
-/* The last `=~` of a script that asks for its groups (matched(), ngroups()):
- * written by the translator's capturing matchers, read by tapset regex.stp. */
-#define STP_REGEX_MAX_GROUPS 32
-struct stp_regex_match {
-	int result;		/* the last =~ matched */
-	int ngroups;		/* groups of its pattern, group 0 (the whole match) included */
-	/* group g is subject[offsets[2g] .. offsets[2g + 1]), -1 when it took no part */
-	int offsets[2 * STP_REGEX_MAX_GROUPS];
-	string_t subject;	/* a copy of its subject */
-	uint16_t scratch[MAXSTRINGLEN + 2];	/* the matcher's working memory */
-};
+/* The last `=~` of a script that asks for its groups (matched(), ngroups()). */
+#include "regex.h"
 #endif
 
 struct context {
@@ -58,7 +37,6 @@ struct context {
 	/* The running probe, and its probe point string (for pp(), errors). */
 	const struct stp_probe *probe;
 	const char *probe_point;
-	enum stp_probe_type probe_type;
 
 	/* Statements left before "MAXACTION exceeded". */
 	int actionremaining;

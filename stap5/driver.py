@@ -47,6 +47,9 @@ def memory_usage():
 def run(session):
     """Run passes 1..session.last_pass; return the exit status."""
     try:
+        if session.remotes and session.list_mode is None and session.dump is None:
+            from stap5 import remote
+            return remote.run(session)
         return _run_passes(session)
     except SessionError as exc:
         sys.stderr.write("%s\n" % exc)
@@ -96,15 +99,15 @@ def _run_passes(session):
     if session.list_mode is not None:
         from stap5.elaborate.listing import run_listing
         return run_listing(session, result)
-    elab = _pass2(session, result)
-    if elab is None:
+    elaborated = _pass2(session, result)
+    if elaborated is None:
         return 1
     if session.last_pass == 2:
         from stap5.elaborate.dump import dump
-        sys.stdout.write(dump(elab.program, session.verbosity(2) > 0))
+        sys.stdout.write(dump(elaborated.program, session.verbosity(2) > 0))
         sys.stdout.flush()
         return 0
-    return _passes_3_to_5(session, elab.program, cache)
+    return _passes_3_to_5(session, elaborated.program, cache)
 
 
 def _script_text(session):
@@ -194,8 +197,12 @@ def _passes_3_to_5(session, program, cache):
 
 
 def _after_build(session, ko, cache):
-    """-p4 prints the module; otherwise pass 5 runs it."""
+    """-p4 prints the module; otherwise pass 5 runs it (or, for --remote, it
+    is handed to stap5.remote, which runs pass 5 on each host)."""
     import shutil
+    if session.module_sink is not None:
+        session.module_sink(ko)
+        return 0
     if session.last_pass == 4:
         if session.module_name:
             target = session.module_name + ".ko"
@@ -207,7 +214,10 @@ def _after_build(session, ko, cache):
     return _pass5(session, ko)
 
 
-def _pass5(session, ko):
+def staprun_args(session, ko, remote=False):
+    """staprun5's command line for pass 5 (remote: the output comes back here, so
+    no -o, no rotation, no -F)."""
+    local = not session.vm and not remote
     args = []
     args += ["-v"] * session.verbosity(5)
     if session.suppress_warnings:
@@ -220,14 +230,20 @@ def _pass5(session, ko):
         args += ["-T", str(session.timeout)]
     if session.buffer_size:
         args += ["-b", str(session.buffer_size)]
-    if session.output_file and not session.vm:
+    if session.output_file and local:
         args += ["-o", session.output_file]
-    if session.output_file and session.vm and session.bulk:
-        sys.stderr.write("stap5: -b with -o cannot be used with --vm: the per-CPU output "
-                         "files would stay in the virtual machine.\n")
-        return 1
+    if session.output_rotation and local:
+        args += ["-S", session.output_rotation]
+    if session.flight_recorder and not remote:
+        # In memory: load, start, detach; to a file: in the background.
+        args.append("-D" if session.output_file else "-L")
     args.append(ko)
     args += session.global_settings
+    return args
+
+
+def _pass5(session, ko):
+    args = staprun_args(session, ko)
     timer = PassTimer()
     if session.verbosity(5):
         sys.stderr.write("Pass 5: starting run.\n")
@@ -235,7 +251,8 @@ def _pass5(session, ko):
     if session.vm:
         from stap5.vm.pass5 import run_in_guest
         rc = run_in_guest(session.kernel_release, args, session.output_file,
-                          session.verbosity(5), cpus=session.vm_cpus)
+                          session.verbosity(5), rotation=session.output_rotation,
+                          cpus=session.vm_cpus)
     else:
         from stap5.run import staprun
         rc = staprun.main(args)
@@ -253,18 +270,18 @@ def _plural(count):
 
 
 def _pass2(session, result):
-    """Elaborate; print pass 2's messages and -v line.  The Elaborator, or
+    """Elaborate; print pass 2's messages and -v line.  The Pass2Result, or
     None if the pass failed."""
     from stap5.elaborate import elaborate
     from stap5.diagnostics import session_reporter
     from stap5.elaborate.report import MessagePrinter
     timer = PassTimer()
-    elab = elaborate(session, result)
+    elaborated = elaborate(session, result)
     printer = MessagePrinter(session.verbosity(2) > 0, session_reporter(session))
-    printer.print_all(elab.messages)
-    failed = bool(elab.errors) or (session.warnings_as_errors and bool(elab.warnings))
+    printer.print_all(elaborated.messages)
+    failed = elaborated.failed or (session.warnings_as_errors and bool(elaborated.warnings))
     if session.verbosity(2):
-        program = elab.program
+        program = elaborated.program
         sys.stderr.write("Pass 2: analyzed script: %d probe%s, %d function%s, %d embed%s, "
                          "%d global%s %s\n" % (
                              *_plural(len(program.probes)),
@@ -273,4 +290,4 @@ def _pass2(session, result):
                              timer.report()))
     if failed:
         sys.stderr.write("Pass 2: analysis failed.  [man error::pass2]\n")
-    return None if failed else elab
+    return None if failed else elaborated

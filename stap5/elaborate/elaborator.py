@@ -58,6 +58,16 @@ class Elaborator:
     def error(self, message, tok=None, chain=None, similar=None, tok2=None):
         self.report(SemanticError(message, tok, chain, similar, tok2))
 
+    def forget_repeated_errors(self, since):
+        """Drop the errors reported since `since` (an index of `errors`)
+        that repeat, word for word, one reported before."""
+        before = {error.render() for error in self.errors[:since]}
+        repeated = [error for error in self.errors[since:] if error.render() in before]
+        if repeated:
+            ids = {id(error) for error in repeated}
+            self.errors[since:] = [e for e in self.errors[since:] if id(e) not in ids]
+            self.messages[:] = [m for m in self.messages if id(m) not in ids]
+
     def warn(self, message, tok=None, deferred=False):
         """A warning; `deferred` ones come out when flush_deferred_warnings
         is called (stap says a probe was elided only after type errors)."""
@@ -362,13 +372,13 @@ class Elaborator:
         if self.errors:
             return
         optimize.optimize1(self)
-        if self.errors:
+        if self._failed():
             return
-        types.infer(self, after_sweeps=self._after_type_sweeps)
-        if self.errors:
+        types.infer(self, after_sweeps=self.after_type_sweeps)
+        if self._failed():
             return
         autoprint.add_displays(self)
-        if self.errors:
+        if self._failed():
             return
         optimize.optimize2(self)
         stable.hoist_stable_calls(self)
@@ -377,7 +387,12 @@ class Elaborator:
         if not self.errors and not self.program.probes:
             self.error("no probes found")
 
-    def _after_type_sweeps(self):
+    def _failed(self):
+        """Errors, or (under -W) warnings: from optimize1 on, stap stops at
+        the end of a stage that gave either."""
+        return bool(self.errors) or (self.session.warnings_as_errors and bool(self.warnings))
+
+    def after_type_sweeps(self):
         # 4.8's order, between the type clashes and the unresolved types.
         from stap5.elaborate import checks
         self.flush_deferred_warnings()
@@ -395,13 +410,30 @@ class Elaborator:
             for decl in stap_file.probes:
                 # stap derives every probe of a declaration (with their @entry
                 # globals) before resolving any: that orders the globals.
-                for probe in list(self._with_entry_probes(derive.derive_probe(self, decl))):
+                derived = derive.derive_probe(self, decl)
+                self._expand_target_variables(derived)
+                for probe in list(self._with_entry_probes(derived)):
                     probe.index = len(self.program.probes)
                     self.program.probes.append(probe)
                     resolver.resolve_probe(probe)
                     if probe.family.name == "procfs":
                         self.procfs_values.rewrite_probe(probe)
             self._resolve_pending_functions(resolver)
+
+    def _expand_target_variables(self, derived):
+        """Probes that see into the probed code (their family gave them a
+        Scope) get their $vars, @cast and @var expanded (elaborate/tvars);
+        the others their @cast and @var, through the kernel's types."""
+        from stap5.elaborate import tvars
+        for probe in derived:
+            scope = getattr(probe, "scope", None)
+            if scope is not None:
+                tvars.expand(self, probe, scope)
+            elif tvars.uses_kernel_types(probe.body):
+                from stap5.kernel import kernel_target
+                from stap5.kernel.scope import kernel_scope
+                tvars.expand(self, probe, kernel_scope(kernel_target(self.session)),
+                             types_only=True)
 
     def _with_entry_probes(self, derived):
         """kprobe .return probes using @entry get their entry probe first."""

@@ -111,7 +111,11 @@ class Pointer(CType):
         self.size = size
 
     def _spell(self, declarator):
-        if isinstance(self.target, (Array, FunctionType)):
+        if isinstance(self.target, FunctionType):
+            # stap: "int (*) (struct inode*, struct file*)"
+            return self.target.return_type._spell(" (*%s) (%s)" % (
+                declarator, self.target.parameter_list()))
+        if isinstance(self.target, Array):
             return self.target._spell("(*%s)" % declarator)
         return self.target._spell("*" + declarator)
 
@@ -126,8 +130,8 @@ class Array(CType):
         self.size = element_size * count if count is not None and element_size else None
 
     def _spell(self, declarator):
-        return self.element._spell("%s[%s]" % (declarator,
-                                               "" if self.count is None else self.count))
+        # stap lists arrays without their bound: "struct iovec[]"
+        return self.element._spell("%s[]" % declarator)
 
 
 class Member:
@@ -260,8 +264,11 @@ class FunctionType(CType):
         self.params = list(params)
         self.variadic = variadic
 
-    def _spell(self, declarator):
+    def parameter_list(self):
         params = [p.spelling() for p in self.params]
         if self.variadic:
             params.append("...")
-        return self.return_type._spell("%s(%s)" % (declarator, ", ".join(params)))
+        return ", ".join(params)
+
+    def _spell(self, declarator):
+        return self.return_type._spell("%s(%s)" % (declarator, self.parameter_list()))

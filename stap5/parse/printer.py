@@ -123,12 +123,12 @@ class Printer(ast.NodeVisitor):
                 mark = "+" if node.sort_direction > 0 else "-"
             keys.append(self.visit(key) + mark)
         text += "[%s] in %s" % (", ".join(keys), self.visit(node.array))
+        if node.array_slice:
+            text += "[%s]" % ", ".join(self.visit(index) for index in node.array_slice)
         if node.sort_aggregate is not None:
             text += " @" + node.sort_aggregate
         if node.sort_column == 0:
             text += "+" if node.sort_direction > 0 else "-"
-        if node.array_slice:
-            text += "[%s]" % ", ".join(self.visit(index) for index in node.array_slice)
         if node.limit is not None:
             text += " limit " + self.visit(node.limit)
         return text + ") " + self.visit(node.body)
@@ -271,6 +271,10 @@ class Printer(ast.NodeVisitor):
 
     def visit_RegisterOp(self, node):
         return "@%s(%s)" % (node.kind, self.visit(node.register))
+
+    def visit_AddressOp(self, node):
+        # (made by pass 2 only: a link-time address of the probed module)
+        return '@address("%s", %#x)' % (node.module, node.address)
 
     def visit_PerfOp(self, node):
         return "@perf(%s)" % string_literal(node.name)

@@ -33,7 +33,8 @@ def choose_accel():
 
 
 def command_line(*, kernel, initrd, append, console_log, control_socket,
-                 memory_mb=1024, cpus=1, accel=None):
+                 memory_mb=1024, cpus=1, accel=None, extra=()):
+    """`extra`: more QEMU arguments (a network device, for Guest.boot(ssh=True))."""
     accel = accel or choose_accel()
     if accel == "tcg" and cpus > 1:
         # One host thread per virtual CPU: the CPUs really run at once (and
@@ -54,4 +55,5 @@ def command_line(*, kernel, initrd, append, console_log, control_socket,
         "-device", "virtio-serial-pci",
         "-chardev", f"socket,id=ctl,path={control_socket}",
         "-device", f"virtserialport,chardev=ctl,name={CONTROL_PORT}",
+        *extra,
     ]

@@ -1,14 +1,14 @@
 """Fixtures for the runtime and staprun5 tests.
 
-The modules under as_generated/ are C written the way the translator
-generates it (script.c from script.stp, probes.c from probes.stp); they are
-built once per session with kbuild against the 6.1 headers, and run by
-staprun5 in the shared guest (the `guest` fixture of testsuite/conftest.py).
+The modules are stap5's own, built from scripts/script.stp and
+scripts/probes.stp by stap5 -p4 (generated code, not C written for the
+tests), once per session, and run by staprun5 in the shared guest (the
+`guest` fixture of testsuite/conftest.py).
 """
 
 import pytest
 
-from runtime_helpers import AS_GENERATED, Staprun, build_module
+from runtime_helpers import Staprun, build_script, vfs_read_address
 
 
 @pytest.fixture(scope="session")
@@ -19,29 +19,28 @@ def module_dir(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def script_module(kernel_build_dir, module_dir):
-    ko, warnings = build_module(AS_GENERATED / "script.c", "stap5_rt_script",
-                                module_dir / "script", kernel_build_dir)
-    assert warnings == []
-    return ko
+    return build_script("script.stp", "stap5_rt_script", module_dir / "script")
 
 
 @pytest.fixture(scope="session")
-def probes_module(kernel_build_dir, module_dir):
-    ko, warnings = build_module(AS_GENERATED / "probes.c", "stap5_rt_probes",
-                                module_dir / "probes", kernel_build_dir)
-    assert warnings == []
-    return ko
+def stmt_address():
+    """Where probes.stp's kprobe.statement(...).absolute probe goes."""
+    return "%#x" % vfs_read_address()
 
 
 @pytest.fixture(scope="session")
-def contended_probes_module(kernel_build_dir, module_dir):
-    """probes.c where a lock not free at once means a skipped probe, six
+def probes_module(kernel_build_dir, module_dir, stmt_address):
+    return build_script("probes.stp", "stap5_rt_probes", module_dir / "probes",
+                        args=[stmt_address])
+
+
+@pytest.fixture(scope="session")
+def contended_probes_module(kernel_build_dir, module_dir, stmt_address):
+    """probes.stp where a lock not free at once means a skipped probe, six
     skipped probes end the session, and so do three errors."""
-    ko, warnings = build_module(AS_GENERATED / "probes.c", "stap5_rt_contended",
-                                module_dir / "contended", kernel_build_dir,
-                                extra_cflags="-DMAXTRYLOCK=0 -DMAXSKIPPED=5 -DMAXERRORS=2")
-    assert warnings == []
-    return ko
+    return build_script("probes.stp", "stap5_rt_contended", module_dir / "contended",
+                        options=["-DMAXTRYLOCK=0", "-DMAXSKIPPED=5", "-DMAXERRORS=2"],
+                        args=[stmt_address])
 
 
 @pytest.fixture(scope="session")
