@@ -251,7 +251,8 @@ def _pass5(session, ko):
     if session.vm:
         from stap5.vm.pass5 import run_in_guest
         rc = run_in_guest(session.kernel_release, args, session.output_file,
-                          session.verbosity(5), rotation=session.output_rotation)
+                          session.verbosity(5), rotation=session.output_rotation,
+                          cpus=session.vm_cpus)
     else:
         from stap5.run import staprun
         rc = staprun.main(args)

@@ -21,7 +21,7 @@ _OPTION_ATTRIBUTES = ("guru", "unoptimized", "c_macros", "kbuild_options", "priv
                       "compatible", "arch", "kernel_release", "build_tree", "module_name",
                       "args", "suppress_handler_errors", "skip_badvars",
                       "suppress_time_limits", "modinfo", "runtime_mode", "include_dirs",
-                      "additional_scripts")
+                      "additional_scripts", "bulk")
 
 
 def _hash_tree(digest, root, suffixes):
