@@ -14,7 +14,7 @@ a type came from.
     Enum("pid_type", 4, enumerators=[...])
     Typedef("size_t", target)
     Qualified("const", target)               const / volatile / restrict
-    FunctionType(return_type, [param types], variadic)
+    FunctionType(return_type, [param types], variadic, [param names])
 
 Struct members may be loaded on first use (`load=callable` returning the
 member list), so that naming `struct task_struct` does not read its whole
@@ -253,12 +253,18 @@ class Qualified(CType):
 
 
 class FunctionType(CType):
+    """A function's type.  `param_names` (one per param, None where unnamed)
+    when the reader knows them: a function's prototype in BTF, its
+    declaration in DWARF; spelling never shows them."""
+
     kind = "function"
 
-    def __init__(self, return_type, params=(), variadic=False):
+    def __init__(self, return_type, params=(), variadic=False, param_names=None):
         self.return_type = return_type or Void()
         self.params = list(params)
         self.variadic = variadic
+        self.param_names = list(param_names) if param_names is not None \
+            else [None] * len(self.params)
 
     def _spell(self, declarator):
         params = [p.spelling() for p in self.params]

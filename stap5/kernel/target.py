@@ -100,6 +100,42 @@ class KernelTarget:
                                               recursive=True))
         return found
 
+    # --- BTF --------------------------------------------------------------
+
+    def btf_candidates(self):
+        """Files that may hold the kernel's BTF, cheapest first: the running
+        kernel's /sys/kernel/btf/vmlinux (raw BTF), then ELF kernels with a
+        .BTF section (the build tree's vmlinux, the guest's uncompressed
+        image in the cache, the DWARF vmlinux), then the compressed
+        /boot/vmlinuz-R (unpacked once; its BTF is kept in the cache)."""
+        release = self.release
+        files = []
+        if self.is_running:
+            files.append("/sys/kernel/btf/vmlinux")
+        files += [os.path.join(self.build_tree, "vmlinux"),
+                  cache.path("vm", release, "vmlinux")]
+        for candidate in self.vmlinux_candidates():
+            if candidate not in files:
+                files.append(candidate)
+        files += ["/boot/vmlinuz-%s" % release,
+                  cache.path("vm", release, "vmlinuz")]
+        return files
+
+    def module_btf_candidates(self, module):
+        """Files that may hold module `module`'s (split) BTF: the running
+        kernel's /sys/kernel/btf/MODULE, then its .ko files (installed,
+        debuginfo, the guest's copies in the cache)."""
+        names = {module, module.replace("_", "-"), module.replace("-", "_")}
+        files = []
+        if self.is_running:
+            files += ["/sys/kernel/btf/%s" % name for name in sorted(names)]
+        files += self.module_debuginfo_candidates(module)
+        for name in sorted(names):
+            files += sorted(glob.glob(os.path.join("/lib/modules", self.release, "**",
+                                                   name + ".ko.xz"), recursive=True))
+            files.append(cache.path("vm", self.release, "modules", name + ".ko"))
+        return files
+
 
 _targets = {}
 
