@@ -11,8 +11,10 @@ one from the tracepoint's prototype.  Pass 2 resolves `$name`, `$$parms`,
 class Scope:
     """The base: nothing visible.  Readers override what they know."""
 
-    # Which reader built it ("dwarf", "btf", "tracepoint"...): `-v` says so.
+    # Which reader built it ("dwarf", "btf", "headers"...), and from what
+    # (a file, for -v: "Pass 2: target variables of P from BTF (path)").
     source = None
+    origin = None
     # "kernel" or "user": which registers and which memory the locations use.
     space = "kernel"
 

@@ -32,6 +32,28 @@ class KernelTarget:
             self._found[key] = find()
         return self._found[key]
 
+    def source_tree(self):
+        """The kernel's source tree (where Debian's -common headers package
+        puts include/ and arch/): /lib/modules/R/source, the tree the build
+        tree's Makefile includes, or the build tree itself."""
+        def find():
+            candidates = ["/lib/modules/%s/source" % self.release]
+            try:
+                with open(os.path.join(self.build_tree, "Makefile")) as f:
+                    for line in f:
+                        words = line.split()
+                        if len(words) == 2 and words[0] == "include" and \
+                                words[1].endswith("/Makefile"):
+                            candidates.append(os.path.dirname(words[1]))
+            except OSError:
+                pass
+            candidates.append(self.build_tree)
+            for candidate in candidates:
+                if os.path.isdir(os.path.join(candidate, "include", "trace")):
+                    return candidate
+            return None
+        return self._once("source_tree", find)
+
     # --- symbols ----------------------------------------------------------
 
     def symbol_files(self):

@@ -24,6 +24,7 @@ class BtfFunctionScope(Scope):
     source = "btf"
 
     def __init__(self, types, target, function, function_type, is_return):
+        self.origin = types.btf.origin
         self.types = types
         self.target = target
         self.function = function
