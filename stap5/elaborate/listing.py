@@ -6,7 +6,8 @@ each derived probe, the point the user would write: the name of the alias
 the pattern reached (`syscall.open`), or the concrete point of a built-in
 family (`kprobe.function("vfs_read")`), sorted, each once.  `-L` adds the
 variables the alias bodies set, `name:type` (those of the first probe
-derived for that point, as stap does).  Errors are not shown (unless
+derived for that point, as stap does), and the target variables of a
+probe that has a Scope (params["scope"]), `$name:type`.  Errors are not shown (unless
 -vv); the status is 1 when nothing matched.
 """
 
@@ -56,6 +57,10 @@ def run_listing(session, pass1_result):
             for symbol in probe.locals.values():
                 if not symbol.synthetic:
                     variables += " %s:%s" % (symbol.name, symbol.type or "unknown")
+            scope = probe.params.get("scope")
+            if scope is not None:
+                for variable in scope.parameters():
+                    variables += " $%s:%s" % (variable.name, variable.type.spelling())
         lines[text] = variables
     out = sys.stdout
     for point in sorted(lines):

@@ -1,0 +1,71 @@
+"""`kernel.trace("name")` probes: the kernel's tracepoints, by name
+("sched_switch"), by system and name ("sched:sched_switch"), either part
+a glob ("sched:*", "*:sys_enter", "sched_*").
+
+Each derived probe is `kernel.trace("system:name")` (as stap prints it),
+with the tracepoint's parameters as target variables ($prev, $next...,
+see stap5/kernel/tracepoints): no debuginfo is involved, and no query
+module is compiled (4.8 compiles one per trace header, the first time).
+At run time the module attaches to the tracepoint by name through the
+kernel's tracepoint API (runtime/probes/tracepoints.c), a module's
+tracepoint as soon as the module is loaded.
+
+params: `name` (the tracepoint), `system`, `scope` (its TracepointScope:
+the Variables, each an ("arg", i) of the callback), `nargs`.
+"""
+
+from stap5.elaborate.errors import SemanticError
+from stap5.elaborate.probes.registry import ProbeFamily
+from stap5.elaborate.similar import suggest
+from stap5.kernel import kernel_target
+from stap5.kernel.tracepoints import tracepoint_table
+from stap5.parse import ast
+
+# The runtime's callback takes this many arguments after its data pointer
+# (Debian 6.1's largest tracepoint has 12).
+MAX_ARGUMENTS = 12
+
+
+class Tracepoint(ProbeFamily):
+    name = "tracepoint"
+    patterns = ("kernel.trace(string)",)
+
+    def derive(self, ctx, point, args):
+        pattern = args["trace"]
+        try:
+            table = tracepoint_table(kernel_target(ctx.session))
+        except LookupError as exc:
+            raise SemanticError(str(exc))
+        found = table.match(pattern)
+        if not found:
+            def message():
+                similar = suggest(pattern.split(":")[-1], table.names())
+                if not similar:
+                    return "no match"
+                return "no match (similar tracepoints: %s)" % ", ".join(similar)
+            raise SemanticError(message, similar="no match (similar tracepoints: %s)")
+        derived = []
+        for tracepoint in found:
+            scope = table.scope(tracepoint)
+            nargs = len(scope.parameters())
+            if nargs > MAX_ARGUMENTS:
+                raise SemanticError("tracepoint %s has %d arguments; stap5 handles up to %d"
+                                    % (tracepoint.full_name, nargs, MAX_ARGUMENTS))
+            derived.append((_with_name(point, tracepoint.full_name),
+                            {"name": tracepoint.name, "system": tracepoint.system,
+                             "scope": scope, "nargs": nargs}))
+        return derived
+
+
+def _with_name(point, full_name):
+    components = []
+    for component in point.components:
+        if component.functor == "trace":
+            arg = ast.Literal(full_name, tok=component.arg.tok)
+            component = ast.Component("trace", arg, component.from_glob, tok=component.tok)
+        components.append(component)
+    return ast.ProbePoint(components, point.optional, point.sufficient, point.condition,
+                          tok=point.tok)
+
+
+FAMILIES = [Tracepoint()]
