@@ -33,6 +33,7 @@ enum stp_probe_type {
 	stp_probe_type_kprobe,
 	stp_probe_type_kretprobe,
 	stp_probe_type_procfs,
+	stp_probe_type_tracepoint,
 };
 
 #ifdef STP_NEED_REGEX_MATCH
@@ -86,6 +87,9 @@ struct context {
 			struct kretprobe_instance *pi;
 		} krp;
 		struct stp_procfs_data *procfs;
+		struct {
+			const u64 *args;	/* the tracepoint's arguments */
+		} tracepoint;
 	} ips;
 
 	/* tokenize() keeps its position here between calls. */

@@ -33,6 +33,7 @@ static const struct stp_probe_family stp_families[] = {
 	{ "hrtimer", stp_hrtimer_register, stp_hrtimer_unregister },
 	{ "jiffies", stp_jiffies_register, stp_jiffies_unregister },
 	{ "profile", stp_profile_register, stp_profile_unregister },
+	{ "tracepoints", stp_tracepoint_register, stp_tracepoint_unregister },
 };
 static int stp_families_registered;
 

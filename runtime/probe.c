@@ -22,6 +22,7 @@ enum stp_probe_kind {
 	STP_PROBE_KRETPROBE,		/* ... .return */
 	STP_PROBE_PROCFS_READ,		/* procfs("name").read */
 	STP_PROBE_PROCFS_WRITE,		/* procfs("name").write */
+	STP_PROBE_TRACEPOINT,		/* kernel.trace("system:name") */
 };
 
 /* A global the handler uses, and how. The array must list the globals in
@@ -65,6 +66,9 @@ struct stp_probe {
 			size_t maxsize;		/* 0: STP_PROCFS_BUFSIZE */
 			umode_t mode;		/* 0: 0400 read, 0200 write */
 		} procfs;
+		struct {
+			const char *name;	/* the tracepoint, without its system */
+		} tracepoint;
 	} u;
 	/* Runtime-owned state of the registered probe (family specific). */
 	void *state;

@@ -80,6 +80,7 @@
 #include "probes/profile.c"
 #include "probes/kprobes.c"
 #include "probes/procfs.c"
+#include "probes/tracepoints.c"
 #include "module.c"
 #include "compat.h"
 #include "codegen.h"
