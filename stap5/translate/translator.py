@@ -33,6 +33,7 @@ _PROBE_KINDS = {
     "begin": "STP_PROBE_BEGIN", "end": "STP_PROBE_END", "error": "STP_PROBE_ERROR",
     "never": "STP_PROBE_NEVER", "timer": "STP_PROBE_HRTIMER",
     "timer.jiffies": "STP_PROBE_JIFFIES", "timer.profile": "STP_PROBE_PROFILE",
+    "tracepoint": "STP_PROBE_TRACEPOINT",
 }
 
 
@@ -248,6 +249,8 @@ class Translator:
                                            "true" if probe.point.optional else "false"))]
         if family == "kprobe.statement":
             return [("kprobe", "{ .addr = %#xUL }" % params["address"])]
+        if family == "tracepoint":
+            return [("tracepoint", '{ .name = "%s" }' % names.plain_c_string(params["name"]))]
         if family == "procfs":
             return [("procfs", '{ .path = "%s", .maxsize = %d, .mode = 0%o }'
                      % (names.plain_c_string(params["path"]), params.get("maxsize") or 0,
