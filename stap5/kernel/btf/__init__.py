@@ -55,7 +55,8 @@ def module_btf(target, module):
             for path in target.module_btf_candidates(module):
                 blob = read_btf_blob(path)
                 if blob is not None:
-                    _modules[key] = BtfTypes(Btf(blob, base=kernel.btf, origin=path))
+                    _modules[key] = BtfTypes(Btf(blob, base=kernel.btf, origin=path),
+                                             base=kernel)
                     break
     return _modules[key]
 

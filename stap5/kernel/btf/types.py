@@ -19,11 +19,17 @@ _CHAR_NAMES = ("char", "signed char", "unsigned char")
 
 
 class BtfTypes:
-    def __init__(self, btf):
+    """`base`: the BtfTypes of the BTF `btf` is split on (a module's over
+    vmlinux's), which converts the base's ids: one object per type."""
+
+    def __init__(self, btf, base=None):
         self.btf = btf
+        self.base = base
         self._memo = {0: ctype.Void()}
 
     def type(self, tid):
+        if self.base is not None and 0 < tid < self.btf.first_id:
+            return self.base.type(tid)
         found = self._memo.get(tid)
         if found is None:
             found = self._memo[tid] = self._convert(tid)

@@ -7,12 +7,14 @@ variables.
     table.scope(tp)                      # its Scope: $prev, $next... as ("arg", i)
 
 Which tracepoints exist, in which system and with which parameter names
-comes from the kernel's trace-event headers (headers.py), read the way
-SystemTap reads them: a header counts only when it would compile on its
-own (visibility.py).  Parameter types come from the kernel's BTF, which
-has a `btf_trace_<name>` prototype for every tracepoint built into the
-kernel; for the others (modules' tracepoints) from the header's TP_PROTO,
-with the names it uses looked up in BTF.  Both spell types as stap does.
+comes from the kernel's trace-event headers (headers.py, read with the
+small preprocessor of minicpp.py and the macros of what each includes,
+includes.py); a header that includes a file the headers tree lacks (a
+subsystem's private header) is skipped.  Parameter types come from the
+kernel's BTF, which has a `btf_trace_<name>` prototype for every
+tracepoint built into the kernel; for the others (modules' tracepoints)
+from the header's TP_PROTO, with the names it uses looked up in BTF.  Both
+spell types as stap does.
 
 The scan of ~170 headers and the ~1300 files they include takes a few
 seconds; its result is kept in the cache, keyed by the headers' tree, its
