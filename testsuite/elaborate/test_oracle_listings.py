@@ -1,8 +1,9 @@
 """-l / -L / --dump-* against SystemTap 4.8, both reading 4.8's tapsets.
 
-Not compared: patterns whose 4.8 answer involves tracepoints (kernel.trace,
-which stap5 does not run yet: e.g. `syscall.*` lists 25 more aliases in
-4.8, reached through `tp_syscall.*`), and --dump-functions (4.8 takes more
+Not compared: patterns whose 4.8 answer involves tapset aliases on
+tracepoints with target variables (which pass 2 does not resolve yet: e.g.
+`syscall.*` lists 25 more aliases in 4.8, reached through `tp_syscall.*`;
+kernel.trace itself is compared in testsuite/kernel), and --dump-functions (4.8 takes more
 than a quarter of an hour on it here).  --dump-probe-types is compared on
 the families stap5 runs.
 """
@@ -48,7 +49,7 @@ def test_dump_probe_aliases():
     assert (got.status, got.stdout) == (0, expected.stdout)
 
 
-FAMILIES = ("begin", "end", "error", "never", "kprobe", "procfs", "timer")
+FAMILIES = ("begin", "end", "error", "never", "kprobe", "procfs", "timer", "kernel.trace")
 
 
 def test_dump_probe_types():
