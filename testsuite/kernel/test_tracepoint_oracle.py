@@ -54,13 +54,16 @@ DUMPS = [
     'probe kernel.trace("sched_switch") { println(pp()) }',
     'probe kernel.trace("raw_syscalls:sys_enter") { printf("%s\\n", probe_type()) }',
     'probe kernel.trace("sched:sched_wakeup*") ? { next }',
+    'probe kernel.trace("sched:*") { println(pp()) }',
+    'probe kernel.trace("sunrpc:*"), kernel.trace("timer:*") { println(1) }',
 ]
+EVERY = 'probe kernel.trace("*") { println(1) }'
 
 
 @pytest.fixture(scope="module", autouse=True)
 def _prefetch():
     prefetch_stap48([["-L", 'kernel.trace("*")']] + LISTINGS
-                    + [["-p2", "-e", script] for script in DUMPS])
+                    + [["-p2", "-e", script] for script in DUMPS + [EVERY]])
 
 
 def _systems(lines):
@@ -91,21 +94,38 @@ def test_listing(argv):
 
 @pytest.mark.parametrize("script", DUMPS)
 def test_dump(script):
-    """The same dump; derived probes of a wildcard in stap5's order (name
-    order; 4.8's follows its hash tables)."""
     expected = run_stap48(["-p2", "-e", script])
     got = run_stap5(["-p2", "-e", script])
+    assert (got.status, got.stdout) == (expected.status, expected.stdout)
+
+
+def test_wildcard_order_within_each_system():
+    """4.8 derives a header's tracepoints in the order of its map of the
+    query module's functions; stap5 reproduces it (unordered_map.py).
+    Systems come in another order (4.8's follows hashes of its cache
+    files): the dumps are the same as sets of per-system sequences."""
+    expected = run_stap48(["-p2", "-e", EVERY])
+    got = run_stap5(["-p2", "-e", EVERY])
     assert got.status == expected.status == 0
-    assert _blocks(got.stdout) == _blocks(expected.stdout)
-    assert _probe_lines(got.stdout) == sorted(_probe_lines(got.stdout))
+    assert _blocks(got.stdout)[0] == _blocks(expected.stdout)[0]
+    ours = {system: blocks for system, blocks in _by_system(got.stdout).items()
+            if system not in ONLY_STAP5}
+    assert ours == _by_system(expected.stdout)
 
 
-def _probe_lines(dump):
-    return [line for line in dump.splitlines() if line.startswith("kernel.trace")]
+def _by_system(dump):
+    """{system: [probe blocks in order]}; a system whose tracepoints come
+    from two headers (power) as one sorted list."""
+    systems = {}
+    for block in _blocks(dump)[1]:
+        system = re.match(r'kernel\.trace\("([^:"]*):', block).group(1)
+        systems.setdefault(system, []).append(block)
+    systems["power"] = sorted(systems.get("power", []))
+    return systems
 
 
 def _blocks(dump):
-    """The dump with each probe's block as one item, probes as a set."""
+    """(the lines before the probes, [each probe's block, in order])."""
     head, probes, current = [], [], None
     for line in dump.splitlines():
         if line.startswith("kernel.trace"):
@@ -115,7 +135,7 @@ def _blocks(dump):
             current.append(line)
         else:
             head.append(line)
-    return head, sorted("\n".join(block) for block in probes)
+    return head, ["\n".join(block) for block in probes]
 
 
 def test_no_match():

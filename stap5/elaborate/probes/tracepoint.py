@@ -17,6 +17,7 @@ the Variables, each an ("arg", i) of the callback), `nargs`.
 from stap5.elaborate.errors import SemanticError
 from stap5.elaborate.probes.registry import ProbeFamily
 from stap5.elaborate.similar import suggest
+from stap5.elaborate.unordered_map import iteration_order
 from stap5.kernel import kernel_target
 from stap5.kernel.tracepoints import tracepoint_table
 from stap5.parse import ast
@@ -45,7 +46,7 @@ class Tracepoint(ProbeFamily):
                 return "no match (similar tracepoints: %s)" % ", ".join(similar)
             raise SemanticError(message, similar="no match (similar tracepoints: %s)")
         derived = []
-        for tracepoint in found:
+        for tracepoint in _in_48_order(table, found):
             scope = table.scope(tracepoint)
             nargs = len(scope.parameters())
             if nargs > MAX_ARGUMENTS:
@@ -55,6 +56,28 @@ class Tracepoint(ProbeFamily):
                             {"name": tracepoint.name, "system": tracepoint.system,
                              "scope": scope, "nargs": nargs}))
         return derived
+
+
+def _in_48_order(table, found):
+    """The tracepoints in the order 4.8 derives them: header by header
+    (here by system; 4.8's order of headers follows hashes of its cache
+    files), and within a header as its map of the query module's functions
+    iterates (`stapprobe_NAME`, one per tracepoint, in DWARF order: the
+    header's order reversed)."""
+    by_header = {}
+    for tracepoint in found:
+        by_header.setdefault(tracepoint.header, set()).add(tracepoint.name)
+    ordered = []
+    for header in sorted(by_header, key=lambda h: (table.of_header(h)[0].system, h)):
+        declared = table.of_header(header)
+        keys = ["stapprobe_" + tp.name for tp in reversed(declared)]
+        wanted = by_header[header]
+        named = {tp.name: tp for tp in declared}
+        for key in iteration_order(keys):
+            name = key[len("stapprobe_"):]
+            if name in wanted:
+                ordered.append(named[name])
+    return ordered
 
 
 def _with_name(point, full_name):

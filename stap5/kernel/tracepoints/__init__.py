@@ -36,7 +36,7 @@ from stap5.kernel.tracepoints import minicpp
 from stap5.kernel.tracepoints.declarations import DeclarationError, parse_parameter
 from stap5.kernel.tracepoints.includes import IncludeTree
 
-_TABLE_VERSION = 1
+_TABLE_VERSION = 2
 
 
 class Tracepoint:
@@ -44,7 +44,8 @@ class Tracepoint:
     `spellings` the types as -L shows them; `type_macros` the object-like
     macros its declarations spell types with."""
 
-    def __init__(self, system, name, header, parameters, spellings, type_macros):
+    def __init__(self, system, name, header, parameters, spellings, type_macros, position):
+        self.position = position        # among its header's tracepoints
         self.system = system
         self.name = name
         self.header = header
@@ -94,6 +95,11 @@ class TracepointTable:
 
     def names(self):
         return [tp.name for tp in self.tracepoints]
+
+    def of_header(self, header):
+        """The tracepoints a header declares, in its order."""
+        return sorted((tp for tp in self.tracepoints if tp.header == header),
+                      key=lambda tp: tp.position)
 
     def match(self, pattern):
         """The tracepoints `pattern` names: "name" or "system:name", each
@@ -224,7 +230,8 @@ def _header_tracepoints(path, tree, config, types):
         if tree.resolve(name, quoted, path) is None:
             return []
     tracepoints = []
-    for declared in header_scan.scan_tokens(tokens, header_scan.trace_system(text), path):
+    for position, declared in enumerate(
+            header_scan.scan_tokens(tokens, header_scan.trace_system(text), path)):
         parameters, macros = [], {}
 
         def type_macro(name):
@@ -242,6 +249,6 @@ def _header_tracepoints(path, tree, config, types):
         spellings = [t.spelling() for t in parameter_types(
             declared.name, [text for _name, text in parameters], types, macros.get)[0]]
         tracepoints.append(Tracepoint(declared.system, declared.name, path, parameters,
-                                      spellings, macros))
+                                      spellings, macros, position))
     return tracepoints
 
