@@ -198,11 +198,18 @@ def test_bad_data_is_a_clear_error(tmp_path):
     assert read_btf_blob(str(tmp_path / "missing")) is None
 
 
-def test_index_is_cached(types, monkeypatch):
-    """A second reader of the same BTF takes its index from the cache."""
+def test_index_is_cached(types, monkeypatch, tmp_path):
+    """The first reader of a BTF scans it and keeps its index in the cache;
+    the next one takes the index from there."""
     from stap5.kernel.btf import reader
+    monkeypatch.setenv("STAP5_CACHE", str(tmp_path))
+    blob = read_btf_blob(types.btf.origin)
+    first = BtfTypes(Btf(blob, origin="first"))
+    assert list(tmp_path.glob("btf/index-*.pickle"))
     calls = []
     monkeypatch.setattr(reader.Btf, "_scan", lambda self: calls.append(1))
-    again = BtfTypes(Btf(read_btf_blob(types.btf.origin), origin="again"))
+    again = BtfTypes(Btf(blob, origin="again"))
     assert calls == []
-    assert again.find_type("struct file").size == types.find_type("struct file").size
+    for name in ("struct file", "task_struct", "size_t"):
+        assert again.find_type(name).size == first.find_type(name).size \
+            == types.find_type(name).size

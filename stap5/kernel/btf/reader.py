@@ -163,11 +163,12 @@ class Btf:
             os.makedirs(os.path.dirname(path), exist_ok=True)
             fd, temp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
             with os.fdopen(fd, "wb") as f:
-                pickle.dump((offsets.tobytes(), names, duplicates), f, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((offsets.tobytes(), names, duplicates), f,
+                            protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temp, path)
         except OSError:
             pass        # an unwritable cache only costs time
-        return offsets, names
+        return offsets, names, duplicates
 
     def _scan(self):
         """One pass over the records: their offsets and the name index
