@@ -14,13 +14,13 @@ params: `name` (the tracepoint), `system`, `scope` (its TracepointScope:
 the Variables, each an ("arg", i) of the callback), `nargs`.
 """
 
+from stap5.elaborate.astutil import with_argument
 from stap5.elaborate.errors import SemanticError
 from stap5.elaborate.probes.registry import ProbeFamily
 from stap5.elaborate.similar import suggest
 from stap5.elaborate.unordered_map import iteration_order
 from stap5.kernel import kernel_target
 from stap5.kernel.tracepoints import tracepoint_table
-from stap5.parse import ast
 
 # The runtime's callback takes this many arguments after its data pointer
 # (Debian 6.1's largest tracepoint has 12).
@@ -52,7 +52,7 @@ class Tracepoint(ProbeFamily):
             if nargs > MAX_ARGUMENTS:
                 raise SemanticError("tracepoint %s has %d arguments; stap5 handles up to %d"
                                     % (tracepoint.full_name, nargs, MAX_ARGUMENTS))
-            derived.append((_with_name(point, tracepoint.full_name),
+            derived.append((with_argument(point, "trace", tracepoint.full_name),
                             {"name": tracepoint.name, "system": tracepoint.system,
                              "scope": scope, "nargs": nargs}))
         return derived
@@ -78,17 +78,6 @@ def _in_48_order(table, found):
             if name in wanted:
                 ordered.append(named[name])
     return ordered
-
-
-def _with_name(point, full_name):
-    components = []
-    for component in point.components:
-        if component.functor == "trace":
-            arg = ast.Literal(full_name, tok=component.arg.tok)
-            component = ast.Component("trace", arg, component.from_glob, tok=component.tok)
-        components.append(component)
-    return ast.ProbePoint(components, point.optional, point.sufficient, point.condition,
-                          tok=point.tok)
 
 
 FAMILIES = [Tracepoint()]

@@ -15,10 +15,7 @@ so they are kept in the cache, keyed by the BTF's content.
 
 import array
 import hashlib
-import os
-import pickle
 import struct
-import tempfile
 
 from stap5.kernel import cache
 
@@ -150,24 +147,14 @@ class Btf:
 
     def _load_index(self):
         path = cache.path("btf", "index-%d-%s.pickle" % (_INDEX_VERSION, self.digest))
-        try:
-            with open(path, "rb") as f:
-                offsets_bytes, names, duplicates = pickle.load(f)
+        cached = cache.load_pickle(path)
+        if cached is not None:
+            offsets_bytes, names, duplicates = cached
             offsets = array.array("I")
             offsets.frombytes(offsets_bytes)
             return offsets, names, duplicates
-        except Exception:
-            pass
         offsets, names, duplicates = self._scan()
-        try:
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            fd, temp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump((offsets.tobytes(), names, duplicates), f,
-                            protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temp, path)
-        except OSError:
-            pass        # an unwritable cache only costs time
+        cache.store_pickle(path, (offsets.tobytes(), names, duplicates))
         return offsets, names, duplicates
 
     def _scan(self):

@@ -24,8 +24,6 @@ configuration and the BTF.
 import fnmatch
 import hashlib
 import os
-import pickle
-import tempfile
 
 from stap5.kernel import cache
 from stap5.kernel.btf import kernel_btf
@@ -168,20 +166,10 @@ def _load(target):
     autoconf = os.path.join(target.build_tree, "include/generated/autoconf.h")
     key = _cache_key(files, autoconf, types)
     path = cache.path("tracepoints", "%s.pickle" % key)
-    try:
-        with open(path, "rb") as f:
-            return TracepointTable(target, pickle.load(f))
-    except Exception:
-        pass
-    tracepoints = _scan(target, source, files, autoconf, types)
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(tracepoints, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temp, path)
-    except OSError:
-        pass
+    tracepoints = cache.load_pickle(path)
+    if tracepoints is None:
+        tracepoints = _scan(target, source, files, autoconf, types)
+        cache.store_pickle(path, tracepoints)
     return TracepointTable(target, tracepoints)
 
 
