@@ -282,7 +282,7 @@ def _report_target_variable_sources(program):
     from stap5.parse.printer import Printer
     by_source = {}
     for probe in program.probes:
-        scope = probe.params.get("scope") if isinstance(probe.params, dict) else None
+        scope = probe.scope
         if scope is not None and scope.source is not None:
             by_source.setdefault((scope.source, scope.origin), []).append(probe)
     for (source, origin), probes in by_source.items():

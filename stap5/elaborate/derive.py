@@ -87,6 +87,7 @@ class Deriver:
             body = clone(use.body)
             probe = DerivedProbe(concrete, family, body, use.decl, use.chain, condition)
             probe.script_point = use.script_point or concrete
+            probe.scope = params.pop("scope", None)
             probe.params = params
             probe.probe_tok = use.tok
             self.results.append(probe)

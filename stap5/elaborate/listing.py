@@ -6,8 +6,7 @@ each derived probe, the point the user would write: the name of the alias
 the pattern reached (`syscall.open`), or the concrete point of a built-in
 family (`kprobe.function("vfs_read")`), sorted, each once.  `-L` adds the
 variables the alias bodies set, `name:type` (those of the first probe
-derived for that point, as stap does), and the target variables of a
-probe that has a Scope (params["scope"]), `$name:type`.  Errors are not shown (unless
+derived for that point, as stap does).  Errors are not shown (unless
 -vv); the status is 1 when nothing matched.
 """
 
@@ -45,11 +44,14 @@ def run_listing(session, pass1_result):
         printer.print_all(elab.messages)
     printer = ResolvedPrinter(elab.program)
     lines = {}          # point -> its variables, from the first probe listing it
+    targets = {}        # point -> its target variables, from the last probe (as stap)
     for probe in elab.program.probes:
         # the pattern's probes, not those of library files it pulled in
         if probe.synthetic or not elab.is_user_file(probe.decl.tok.file.name):
             continue
         text = _listed_point(probe, printer)
+        if session.list_mode == "L" and probe.scope is not None:
+            targets[text] = target_variables(probe)
         if text in lines:
             continue
         variables = ""
@@ -57,16 +59,28 @@ def run_listing(session, pass1_result):
             for symbol in probe.locals.values():
                 if not symbol.synthetic:
                     variables += " %s:%s" % (symbol.name, symbol.type or "unknown")
-            scope = probe.params.get("scope")
-            if scope is not None:
-                for variable in scope.parameters():
-                    variables += " $%s:%s" % (variable.name, variable.type.spelling())
         lines[text] = variables
     out = sys.stdout
     for point in sorted(lines):
-        out.write(point + lines[point] + "\n")
+        out.write(point + lines[point] + targets.get(point, "") + "\n")
     out.flush()
     return 0 if lines else 1
+
+
+def target_variables(probe):
+    """ " $name:type..." of what the probed code has at the probe address,
+    `$return` first for a .return probe (stap's -L)."""
+    scope = probe.scope
+    if scope is None:
+        return ""
+    text = ""
+    if probe.params.get("return"):
+        return_type = scope.return_type()
+        if return_type is not None:
+            text += " $return:%s" % return_type.spelling()
+    for variable in scope.listed_variables():
+        text += " $%s:%s" % (variable.name, variable.type.spelling())
+    return text
 
 
 # --- dumps ---------------------------------------------------------------------

@@ -132,6 +132,9 @@ class DerivedProbe:
         self.condition = condition      # `if (expr)` of the point, or None
         self.locals = {}                # name -> VarSymbol, in order of appearance
         self.params = {}                # family-specific settings (interval, symbol...)
+        # What the probe's handler sees of the probed code ($var, @cast...):
+        # a stap5.kernel.scope.Scope, or None for families without one.
+        self.scope = None
         self.index = 0                  # position among the program's probes
         self.probe_tok = None           # the `probe` keyword, or the alias use
         self.synthetic = False          # made up by stap5 (global display...)

@@ -34,6 +34,15 @@ class Scope:
                 return variable
         return None
 
+    def listed_variables(self):
+        """The variables `-L` lists ($name:type), in the reader's order."""
+        return self.parameters() + self.locals()
+
+    def return_type(self):
+        """The CType `-L` lists as `$return` of a .return probe, or None."""
+        variable = self.return_variable()
+        return variable.type if variable is not None else None
+
     def return_variable(self):
         """The Variable `$return` names (a .return probe of a function that
         returns something), or None."""

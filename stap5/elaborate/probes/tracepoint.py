@@ -10,8 +10,8 @@ At run time the module attaches to the tracepoint by name through the
 kernel's tracepoint API (runtime/probes/tracepoints.c), a module's
 tracepoint as soon as the module is loaded.
 
-params: `name` (the tracepoint), `system`, `scope` (its TracepointScope:
-the Variables, each an ("arg", i) of the callback), `nargs`.
+params: `name` (the tracepoint), `system`, `nargs`; the probe's `scope` is
+its TracepointScope (the Variables, each an ("arg", i) of the callback).
 """
 
 from stap5.elaborate.astutil import with_argument
