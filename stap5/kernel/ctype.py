@@ -267,14 +267,14 @@ class FunctionType(CType):
         self.param_names = list(param_names) if param_names is not None \
             else [None] * len(self.params)
 
-    def _parameter_list(self):
+    def parameter_list(self):
         params = [p.spelling() for p in self.params]
         if self.variadic:
             params.append("...")
         return ", ".join(params) or "void"
 
     def _spell_pointer(self, suffix):
-        return "%s (*) (%s)%s" % (self.return_type.spelling(), self._parameter_list(), suffix)
+        return "%s (*) (%s)%s" % (self.return_type.spelling(), self.parameter_list(), suffix)
 
     def _spell(self, suffix):
-        return "%s (%s)%s" % (self.return_type.spelling(), self._parameter_list(), suffix)
+        return "%s (%s)%s" % (self.return_type.spelling(), self.parameter_list(), suffix)
