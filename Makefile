@@ -22,8 +22,11 @@ setup:
 	    $(PYTHON) -m pip install -q --break-system-packages $(PYTHON_PACKAGES)
 	$(PYTHON) -m pip install -q -e . || \
 	    $(PYTHON) -m pip install -q --break-system-packages -e .
-	# The QEMU guest's kernel, initramfs and the kernel's real System.map.
-	$(PYTHON) -m stap5.prep -r $(KVER) --vm
+	# The QEMU guest's kernel, initramfs, the kernel's real System.map and its
+	# DWARF (linux-image-KVER-dbg, kept in the cache; vmlinux and ext4 extracted),
+	# then the DWARF index, built once per kernel build (about a minute).
+	$(PYTHON) -m stap5.prep -r $(KVER) --vm --debuginfo
+	$(PYTHON) -m stap5 -r $(KVER) -L 'kernel.function("vfs_read")' > /dev/null
 	# SystemTap 4.8 (the oracle of our differential tests) looks for the
 	# symbol table in /boot; Debian's image package ships a placeholder.
 	$(PYTHON) -c 'import shutil, stap5.vm as v; m = v.system_map("$(KVER)"); \

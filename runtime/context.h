@@ -23,19 +23,6 @@ struct stp_procfs_data;
 struct kretprobe_instance;
 struct pt_regs;
 
-/* What fired the probe; the tapsets' pp()/probe_type() and the register
- * access functions look at it. */
-enum stp_probe_type {
-	stp_probe_type_been,		/* begin, end, error, never */
-	stp_probe_type_timer,		/* timer.jiffies */
-	stp_probe_type_hrtimer,		/* timer.s/ms/us/ns/hz */
-	stp_probe_type_profile_timer,	/* timer.profile */
-	stp_probe_type_kprobe,
-	stp_probe_type_kretprobe,
-	stp_probe_type_procfs,
-	stp_probe_type_tracepoint,
-};
-
 #ifdef STP_NEED_REGEX_MATCH
 /* The last `=~` of a script that asks for its groups (matched(), ngroups()):
  * written by the translator's capturing matchers, read by tapset regex.stp. */
@@ -59,7 +46,6 @@ struct context {
 	/* The running probe, and its probe point string (for pp(), errors). */
 	const struct stp_probe *probe;
 	const char *probe_point;
-	enum stp_probe_type probe_type;
 
 	/* Statements left before "MAXACTION exceeded". */
 	int actionremaining;
@@ -88,7 +74,7 @@ struct context {
 		} krp;
 		struct stp_procfs_data *procfs;
 		struct {
-			const u64 *args;	/* the tracepoint's arguments */
+			const u64 *args;	/* a tracepoint's arguments */
 		} tracepoint;
 	} ips;
 

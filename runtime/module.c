@@ -11,8 +11,14 @@
 struct stp_script {
 	const char *name;		/* script file, for messages */
 	size_t locals_size;		/* sizeof the generated locals union */
-	struct stp_probe *probes;
-	unsigned nprobes;
+	struct stp_be_probe *be_probes;	/* begin, end and error probes */
+	unsigned nbe_probes;
+	/* Register every other probe, family by family in the registry's
+	 * order: 0, or a negative errno once the failing family has reported
+	 * and undone itself (the families before it stay registered). */
+	int (*register_probes)(void);
+	/* Unregister the families registered so far, in reverse order. */
+	void (*unregister_probes)(void);
 	/* Allocate / free the globals (maps, statistics, locks, initial
 	 * values). init returns 0 or a negative errno after reporting what
 	 * failed with stp_error(). */
@@ -25,52 +31,22 @@ static struct dentry *stp_debugfs_dir;
 static DEFINE_MUTEX(stp_session_mutex);
 static bool stp_session_started, stp_session_stopped;
 
-/* Probe families, registered in this order and unregistered in reverse.
- * A new kind of probe is a new file in probes/ and a line here. */
-static const struct stp_probe_family stp_families[] = {
-	{ "procfs", stp_procfs_register, stp_procfs_unregister },
-	{ "kprobes", stp_kprobe_register, stp_kprobe_unregister },
-	{ "hrtimer", stp_hrtimer_register, stp_hrtimer_unregister },
-	{ "jiffies", stp_jiffies_register, stp_jiffies_unregister },
-	{ "profile", stp_profile_register, stp_profile_unregister },
-	{ "tracepoints", stp_tracepoint_register, stp_tracepoint_unregister },
-};
-static int stp_families_registered;
-
-static void stp_unregister_probes(void)
-{
-	while (stp_families_registered > 0) {
-		const struct stp_probe_family *f = &stp_families[--stp_families_registered];
-
-		f->unregister_all(stp_script->probes, stp_script->nprobes);
-	}
-}
-
 /* "start": begin probes, then every other probe. */
 static int stp_session_start(void)
 {
-	struct stp_probe *probes = stp_script->probes;
-	unsigned n = stp_script->nprobes;
-	int rc = 0;
-
 	if (stp_session_started)
 		return -EBUSY;
 	stp_session_started = true;
 	stp_session_set_state(STAP_SESSION_STARTING);
 
-	stp_be_run(probes, n, STP_PROBE_BEGIN, STAP_SESSION_STARTING);
+	stp_be_run(stp_script->be_probes, stp_script->nbe_probes, STP_BE_BEGIN,
+		   STAP_SESSION_STARTING);
 
 	/* No point placing probes if begin already ended the session. */
-	if (stp_session_get_state() == STAP_SESSION_STARTING) {
-		for (; stp_families_registered < ARRAY_SIZE(stp_families);
-		     stp_families_registered++) {
-			rc = stp_families[stp_families_registered].register_all(probes, n);
-			if (rc) {
-				stp_unregister_probes();
-				stp_session_set_state(STAP_SESSION_ERROR);
-				break;
-			}
-		}
+	if (stp_session_get_state() == STAP_SESSION_STARTING &&
+	    stp_script->register_probes() != 0) {
+		stp_script->unregister_probes();
+		stp_session_set_state(STAP_SESSION_ERROR);
 	}
 	atomic_cmpxchg(&stp_session_state, STAP_SESSION_STARTING,
 		       STAP_SESSION_RUNNING);
@@ -92,15 +68,15 @@ static void stp_session_stop(void)
 			       STAP_SESSION_STOPPING);
 		atomic_cmpxchg(&stp_session_state, STAP_SESSION_STARTING,
 			       STAP_SESSION_STOPPING);
-		stp_unregister_probes();
+		stp_script->unregister_probes();
 		/* Handlers that started before the state changed. */
 		synchronize_rcu();
 		stp_contexts_wait_idle();
 
-		stp_be_run(stp_script->probes, stp_script->nprobes,
-			   STP_PROBE_END, STAP_SESSION_STOPPING);
-		stp_be_run(stp_script->probes, stp_script->nprobes,
-			   STP_PROBE_ERROR, STAP_SESSION_ERROR);
+		stp_be_run(stp_script->be_probes, stp_script->nbe_probes,
+			   STP_BE_END, STAP_SESSION_STOPPING);
+		stp_be_run(stp_script->be_probes, stp_script->nbe_probes,
+			   STP_BE_ERROR, STAP_SESSION_ERROR);
 	}
 	state = stp_session_get_state();
 	stp_session_set_state(STAP_SESSION_STOPPED);

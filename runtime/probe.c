@@ -1,29 +1,18 @@
-/* stap5 runtime: probe descriptors and the common probe entry/exit.
+/* stap5 runtime: the part of a probe every family shares, and the common
+ * probe entry/exit.
  *
- * The generated code describes every probe with a struct stp_probe (kind,
- * parameters, handler, probe point, source location, globals to lock); the
- * probe family files (in probes/) register them and, when one fires, call
+ * Each probe family (a file in probes/) has its own probe struct whose first
+ * member is a struct stp_probe (handler, probe point, source location,
+ * globals to lock, stap's probe_type() name), followed by the family's own
+ * parameters and registration state. The generated code fills one array of
+ * them per family and calls the family's register/unregister functions with
+ * it (see templates/module.c.j2). When a probe fires the family calls
  * stp_probe_enter() / stp_probe_run(), which do what every probe needs:
  * session state check, context, action budget, global locks, output flush,
  * error reporting, skip accounting.
  */
 
 typedef rwlock_t stp_rwlock_t;
-
-enum stp_probe_kind {
-	STP_PROBE_BEGIN,
-	STP_PROBE_END,
-	STP_PROBE_ERROR,
-	STP_PROBE_NEVER,
-	STP_PROBE_HRTIMER,		/* timer.s/ms/us/ns/hz(N) */
-	STP_PROBE_JIFFIES,		/* timer.jiffies(N) */
-	STP_PROBE_PROFILE,		/* timer.profile */
-	STP_PROBE_KPROBE,		/* kprobe.function/.module/.statement */
-	STP_PROBE_KRETPROBE,		/* ... .return */
-	STP_PROBE_PROCFS_READ,		/* procfs("name").read */
-	STP_PROBE_PROCFS_WRITE,		/* procfs("name").write */
-	STP_PROBE_TRACEPOINT,		/* kernel.trace("system:name") */
-};
 
 /* A global the handler uses, and how. The array must list the globals in
  * one fixed order shared by all probes (declaration order), so that two
@@ -34,44 +23,14 @@ struct stp_probe_lock {
 };
 
 struct stp_probe {
-	enum stp_probe_kind kind;
 	void (*handler)(struct context *c);
 	const char *pp;			/* probe point, e.g. timer.ms(100) */
 	const char *pn;			/* as the script names it, e.g. myalias (pn()) */
 	const char *location;		/* script.stp:3:1 */
+	const char *type;		/* probe_type(): "kprobe", "begin_end"... */
+	bool is_return;			/* a return probe (is_return()) */
 	const struct stp_probe_lock *locks;
 	unsigned nlocks;
-	union {
-		struct {		/* begin, end, error */
-			int64_t priority;
-		} be;
-		struct {		/* hrtimer: nanoseconds */
-			uint64_t interval;
-			uint64_t randomize;
-		} hrtimer;
-		struct {		/* jiffies */
-			unsigned long interval;
-			unsigned long randomize;
-		} jiffies;
-		struct {
-			const char *symbol;	/* function, or NULL with addr */
-			const char *module;	/* NULL: the kernel */
-			unsigned long offset;
-			unsigned long addr;	/* .statement(ADDR).absolute */
-			int maxactive;		/* .return: 0 = kernel default */
-			bool optional;		/* no warning if it cannot be placed */
-		} kprobe;
-		struct {
-			const char *path;	/* under /proc/systemtap/MODULE/ */
-			size_t maxsize;		/* 0: STP_PROCFS_BUFSIZE */
-			umode_t mode;		/* 0: 0400 read, 0200 write */
-		} procfs;
-		struct {
-			const char *name;	/* the tracepoint, without its system */
-		} tracepoint;
-	} u;
-	/* Runtime-owned state of the registered probe (family specific). */
-	void *state;
 };
 
 /* Low kernel stack: skip the probe rather than risk overflowing. */
@@ -90,7 +49,7 @@ static __always_inline bool stp_stack_too_low(void)
  * run it (counted as skipped where stap counts it). On success, preemption
  * is disabled until stp_probe_run() returns. */
 static __always_inline struct context *stp_probe_enter(const struct stp_probe *p,
-						       int state, enum stp_probe_type type)
+						       int state)
 {
 	struct context *c;
 
@@ -109,7 +68,6 @@ static __always_inline struct context *stp_probe_enter(const struct stp_probe *p
 	}
 	c->probe = p;
 	c->probe_point = p->pp;
-	c->probe_type = type;
 	c->actionremaining = INTERRUPTIBLE ? MAXACTION_INTERRUPTIBLE : MAXACTION;
 	c->nesting = -1;
 	c->next = 0;
@@ -206,9 +164,9 @@ static __always_inline void stp_probe_run(struct context *c)
 
 /* The common case: enter, run, exit. */
 static __always_inline void stp_probe_fire(const struct stp_probe *p, int state,
-				  enum stp_probe_type type, struct pt_regs *regs)
+					   struct pt_regs *regs)
 {
-	struct context *c = stp_probe_enter(p, state, type);
+	struct context *c = stp_probe_enter(p, state);
 
 	if (c) {
 		c->kregs = regs;
@@ -216,15 +174,13 @@ static __always_inline void stp_probe_fire(const struct stp_probe *p, int state,
 	}
 }
 
-/* A family of probe kinds: registers / unregisters all probes of its kinds
- * in the script's table. register returns 0, or a negative errno after
- * reporting the probe that failed (having undone its own registrations). */
-struct stp_probe_family {
-	const char *name;
-	int (*register_all)(struct stp_probe *probes, unsigned n);
-	void (*unregister_all)(struct stp_probe *probes, unsigned n);
-};
-
+/* A family's register function takes its array of probes and returns 0,
+ * or a negative errno after reporting the probe that failed and undoing its
+ * own registrations; its unregister function undoes a successful register:
+ *
+ *	int stp_FAMILY_register(struct stp_FAMILY_probe *probes, unsigned n);
+ *	void stp_FAMILY_unregister(struct stp_FAMILY_probe *probes, unsigned n);
+ */
 static void stp_probe_registration_error(const struct stp_probe *p, int rc)
 {
 	stp_error("probe %s registration error [man warning::pass5] (rc %d)",

@@ -4,7 +4,9 @@
  *
  * The runtime is compiled into each module as part of the generated C file
  * (one translation unit); see README.md for the contract: what the generated
- * code defines, what it may call, naming, lifetimes and locking.
+ * code defines, what it may call, naming, lifetimes and locking. The files of
+ * the probe families a script uses (in probes/) are included by the
+ * generated code itself, right after this header.
  */
 #ifndef STP_RUNTIME_H
 #define STP_RUNTIME_H
@@ -68,6 +70,7 @@
 #include "print.c"
 #include "format.c"
 #include "memory.c"
+#include "target.c"
 #include "strings.c"
 #include "contextinfo.c"
 #include "stat.c"
@@ -75,12 +78,6 @@
 #include "pmap.c"
 #include "probe.c"
 #include "probes/be.c"
-#include "probes/hrtimer.c"
-#include "probes/jiffies.c"
-#include "probes/profile.c"
-#include "probes/kprobes.c"
-#include "probes/procfs.c"
-#include "probes/tracepoints.c"
 #include "module.c"
 #include "compat.h"
 #include "codegen.h"

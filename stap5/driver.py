@@ -96,15 +96,15 @@ def _run_passes(session):
     if session.list_mode is not None:
         from stap5.elaborate.listing import run_listing
         return run_listing(session, result)
-    elab = _pass2(session, result)
-    if elab is None:
+    elaborated = _pass2(session, result)
+    if elaborated is None:
         return 1
     if session.last_pass == 2:
         from stap5.elaborate.dump import dump
-        sys.stdout.write(dump(elab.program, session.verbosity(2) > 0))
+        sys.stdout.write(dump(elaborated.program, session.verbosity(2) > 0))
         sys.stdout.flush()
         return 0
-    return _passes_3_to_5(session, elab.program, cache)
+    return _passes_3_to_5(session, elaborated.program, cache)
 
 
 def _script_text(session):
@@ -249,28 +249,28 @@ def _plural(count):
 
 
 def _pass2(session, result):
-    """Elaborate; print pass 2's messages and -v line.  The Elaborator, or
+    """Elaborate; print pass 2's messages and -v line.  The Pass2Result, or
     None if the pass failed."""
     from stap5.elaborate import elaborate
     from stap5.diagnostics import session_reporter
     from stap5.elaborate.report import MessagePrinter
     timer = PassTimer()
-    elab = elaborate(session, result)
+    elaborated = elaborate(session, result)
     printer = MessagePrinter(session.verbosity(2) > 0, session_reporter(session))
-    printer.print_all(elab.messages)
-    failed = bool(elab.errors) or (session.warnings_as_errors and bool(elab.warnings))
+    printer.print_all(elaborated.messages)
+    failed = elaborated.failed or (session.warnings_as_errors and bool(elaborated.warnings))
     if session.verbosity(2):
-        program = elab.program
+        program = elaborated.program
         sys.stderr.write("Pass 2: analyzed script: %d probe%s, %d function%s, %d embed%s, "
                          "%d global%s %s\n" % (
                              *_plural(len(program.probes)),
                              *_plural(sum(len(v) for v in program.functions.values())),
                              *_plural(len(program.embeds)), *_plural(len(program.globals)),
                              timer.report()))
-        _report_target_variable_sources(elab.program)
+        _report_target_variable_sources(program)
     if failed:
         sys.stderr.write("Pass 2: analysis failed.  [man error::pass2]\n")
-    return None if failed else elab
+    return None if failed else elaborated
 
 
 _SOURCE_NAMES = {"btf": "BTF", "dwarf": "DWARF", "headers": "the kernel's trace headers"}

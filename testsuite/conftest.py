@@ -22,6 +22,19 @@ if PROJECT_DIR not in sys.path:
     sys.path.insert(0, PROJECT_DIR)
 
 
+def _share_debuginfo():
+    """Kernel debuginfo for every test: SystemTap 4.8 finds it where stap5
+    does (stap5's debug root in the cache), and stap5 runs with a private
+    STAP5_CACHE still find it and its DWARF index in the shared cache."""
+    from stap5.kernel import cache, debuginfo
+    os.environ.setdefault("SYSTEMTAP_DEBUGINFO_PATH", debuginfo.oracle_debuginfo_path())
+    os.environ.setdefault("STAP5_DEBUG_ROOTS", cache.debug_root())
+    os.environ.setdefault("STAP5_DWARF_INDEX", cache.path("dwarf-index"))
+
+
+_share_debuginfo()
+
+
 def pytest_configure(config):
     # Also declared in setup.cfg; repeated so the markers exist however pytest is invoked.
     config.addinivalue_line("markers", "vm: needs the QEMU guest (a real Debian 6.1 kernel)")

@@ -5,19 +5,22 @@
  * [-randomize, +randomize] when asked.
  */
 
-struct stp_hrtimer_state {
+struct stp_hrtimer_probe {
+	struct stp_probe probe;
+	u64 interval;			/* nanoseconds */
+	u64 randomize;			/* nanoseconds, 0: none */
 	struct hrtimer timer;
-	struct stp_probe *probe;
+	bool started;
 };
 
-static inline u64 stp_hrtimer_next_interval(const struct stp_probe *p)
+static inline u64 stp_hrtimer_next_interval(const struct stp_hrtimer_probe *p)
 {
-	u64 ns = p->u.hrtimer.interval;
+	u64 ns = p->interval;
 
-	if (p->u.hrtimer.randomize) {
-		u64 span = 2 * p->u.hrtimer.randomize + 1;
+	if (p->randomize) {
+		u64 span = 2 * p->randomize + 1;
 
-		ns += stp_random_u64(span) - p->u.hrtimer.randomize;
+		ns += stp_random_u64(span) - p->randomize;
 	}
 	/* Never below the timer resolution (nor "negative"). */
 	if ((s64)ns < (s64)hrtimer_resolution)
@@ -27,56 +30,43 @@ static inline u64 stp_hrtimer_next_interval(const struct stp_probe *p)
 
 static enum hrtimer_restart stp_hrtimer_fn(struct hrtimer *timer)
 {
-	struct stp_hrtimer_state *st = container_of(timer, struct stp_hrtimer_state, timer);
+	struct stp_hrtimer_probe *p = container_of(timer, struct stp_hrtimer_probe, timer);
 	int state = atomic_read(&stp_session_state);
 	enum hrtimer_restart rc = HRTIMER_NORESTART;
 
 	if (state == STAP_SESSION_STARTING || state == STAP_SESSION_RUNNING) {
 		hrtimer_set_expires(timer, ktime_add_ns(hrtimer_get_expires(timer),
-					stp_hrtimer_next_interval(st->probe)));
+					stp_hrtimer_next_interval(p)));
 		rc = HRTIMER_RESTART;
 	}
 	/* No registers: what the timer interrupted is not the probe's business
 	 * (stap's timer.ms has registers_valid() 0 and addr() 0 too). */
-	stp_probe_fire(st->probe, STAP_SESSION_RUNNING, stp_probe_type_hrtimer, NULL);
+	stp_probe_fire(&p->probe, STAP_SESSION_RUNNING, NULL);
 	return rc;
 }
 
-static void stp_hrtimer_unregister(struct stp_probe *probes, unsigned n)
+static void stp_hrtimer_unregister(struct stp_hrtimer_probe *probes, unsigned n)
 {
 	unsigned i;
 
 	for (i = 0; i < n; i++) {
-		struct stp_hrtimer_state *st = probes[i].state;
-
-		if (probes[i].kind != STP_PROBE_HRTIMER || !st)
+		if (!probes[i].started)
 			continue;
-		hrtimer_cancel(&st->timer);
-		kfree(st);
-		probes[i].state = NULL;
+		hrtimer_cancel(&probes[i].timer);
+		probes[i].started = false;
 	}
 }
 
-static int stp_hrtimer_register(struct stp_probe *probes, unsigned n)
+static int stp_hrtimer_register(struct stp_hrtimer_probe *probes, unsigned n)
 {
 	unsigned i;
 
 	for (i = 0; i < n; i++) {
-		struct stp_probe *p = &probes[i];
-		struct stp_hrtimer_state *st;
+		struct stp_hrtimer_probe *p = &probes[i];
 
-		if (p->kind != STP_PROBE_HRTIMER)
-			continue;
-		st = kzalloc(sizeof(*st), GFP_KERNEL);
-		if (!st) {
-			stp_probe_registration_error(p, -ENOMEM);
-			stp_hrtimer_unregister(probes, n);
-			return -ENOMEM;
-		}
-		st->probe = p;
-		stp_hrtimer_setup(&st->timer, stp_hrtimer_fn);
-		p->state = st;
-		hrtimer_start(&st->timer, ns_to_ktime(stp_hrtimer_next_interval(p)),
+		stp_hrtimer_setup(&p->timer, stp_hrtimer_fn);
+		p->started = true;
+		hrtimer_start(&p->timer, ns_to_ktime(stp_hrtimer_next_interval(p)),
 			      HRTIMER_MODE_REL);
 	}
 	return 0;

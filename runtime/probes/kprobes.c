@@ -1,31 +1,39 @@
-/* stap5 runtime: kprobe.function("f"), kprobe.module("m").function("f"),
- * kprobe.statement(ADDR).absolute, and their .return (kretprobes).
+/* stap5 runtime: probes placed with kprobes: kprobe.function("f"),
+ * kprobe.module("m").function("f"), kprobe.statement(ADDR).absolute, the
+ * DWARF probes (kernel.function, module().function, kernel.statement: a
+ * symbol and an offset into it), and their .return (kretprobes).
  *
  * Placed by name: kprobes resolves "f" or "m:f" itself (kallsyms_lookup_name
- * is not exported to modules). Like stap, a probe that cannot be placed is a
- * warning, not a failure of the session (silent for optional probes and for
- * module probes); probes the kernel missed count as skipped.
+ * is not exported to modules), so KASLR and module load addresses need no
+ * care here. Like stap, a probe that cannot be placed is a warning, not a
+ * failure of the session (silent for optional probes and for module
+ * probes); probes the kernel missed count as skipped.
  */
 
-struct stp_kprobe_state {
+struct stp_kprobe_probe {
+	struct stp_probe probe;
+	const char *symbol;		/* "f" or "m:f"; NULL with addr */
+	unsigned long offset;		/* into symbol */
+	unsigned long addr;		/* .statement(ADDR).absolute */
+	int maxactive;			/* .return: 0 = kernel default */
+	bool optional;			/* no warning if it cannot be placed */
+	bool in_module;			/* silent if the module is not loaded */
 	union {
 		struct kprobe kp;
 		struct kretprobe krp;
 	} u;
-	struct stp_probe *probe;
-	char symbol[KSYM_NAME_LEN + MODULE_NAME_LEN + 2];
 	bool registered;
 };
 
 static int stp_kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
 {
-	struct stp_kprobe_state *st = container_of(kp, struct stp_kprobe_state, u.kp);
+	struct stp_kprobe_probe *p = container_of(kp, struct stp_kprobe_probe, u.kp);
 	unsigned long ip = instruction_pointer(regs);
 
 	/* A breakpoint-based kprobe sees the address after its int3: show the
 	 * handler the probed address (addr(), symdata(addr())), as stap does. */
 	instruction_pointer_set(regs, (unsigned long)kp->addr);
-	stp_probe_fire(st->probe, STAP_SESSION_RUNNING, stp_probe_type_kprobe, regs);
+	stp_probe_fire(&p->probe, STAP_SESSION_RUNNING, regs);
 	instruction_pointer_set(regs, ip);
 	return 0;
 }
@@ -33,9 +41,8 @@ static int stp_kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
 static int stp_kretprobe_fn(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct kretprobe *krp = stp_get_kretprobe(ri);
-	struct stp_kprobe_state *st = container_of(krp, struct stp_kprobe_state, u.krp);
-	struct context *c = stp_probe_enter(st->probe, STAP_SESSION_RUNNING,
-					    stp_probe_type_kretprobe);
+	struct stp_kprobe_probe *p = container_of(krp, struct stp_kprobe_probe, u.krp);
+	struct context *c = stp_probe_enter(&p->probe, STAP_SESSION_RUNNING);
 
 	if (c) {
 		c->kregs = regs;
@@ -45,88 +52,63 @@ static int stp_kretprobe_fn(struct kretprobe_instance *ri, struct pt_regs *regs)
 	return 0;
 }
 
-static void stp_kprobe_unregister(struct stp_probe *probes, unsigned n)
+static void stp_kprobe_unregister(struct stp_kprobe_probe *probes, unsigned n)
 {
 	unsigned i;
 
 	for (i = 0; i < n; i++) {
-		struct stp_kprobe_state *st = probes[i].state;
+		struct stp_kprobe_probe *p = &probes[i];
 
-		if ((probes[i].kind != STP_PROBE_KPROBE &&
-		     probes[i].kind != STP_PROBE_KRETPROBE) || !st)
+		if (!p->registered)
 			continue;
-		if (st->registered) {
-			if (probes[i].kind == STP_PROBE_KRETPROBE) {
-				unregister_kretprobe(&st->u.krp);
-				atomic_add(st->u.krp.nmissed, &stp_skipped_count);
-				atomic_add(st->u.krp.kp.nmissed, &stp_skipped_count);
-			} else {
-				unregister_kprobe(&st->u.kp);
-				atomic_add(st->u.kp.nmissed, &stp_skipped_count);
-			}
+		if (p->probe.is_return) {
+			unregister_kretprobe(&p->u.krp);
+			atomic_add(p->u.krp.nmissed, &stp_skipped_count);
+			atomic_add(p->u.krp.kp.nmissed, &stp_skipped_count);
+		} else {
+			unregister_kprobe(&p->u.kp);
+			atomic_add(p->u.kp.nmissed, &stp_skipped_count);
 		}
-		kfree(st);
-		probes[i].state = NULL;
+		p->registered = false;
 	}
 }
 
-static int stp_kprobe_register_one(struct stp_probe *p, struct stp_kprobe_state *st)
+static int stp_kprobe_register_one(struct stp_kprobe_probe *p)
 {
-	struct kprobe *kp = p->kind == STP_PROBE_KRETPROBE ? &st->u.krp.kp : &st->u.kp;
+	struct kprobe *kp = p->probe.is_return ? &p->u.krp.kp : &p->u.kp;
 
-	if (p->u.kprobe.symbol) {
-		if (p->u.kprobe.module && p->u.kprobe.module[0] &&
-		    strcmp(p->u.kprobe.module, "kernel") != 0)
-			snprintf(st->symbol, sizeof(st->symbol), "%s:%s",
-				 p->u.kprobe.module, p->u.kprobe.symbol);
-		else
-			strscpy(st->symbol, p->u.kprobe.symbol, sizeof(st->symbol));
-		kp->symbol_name = st->symbol;
-		kp->offset = p->u.kprobe.offset;
+	memset(&p->u, 0, sizeof(p->u));
+	if (p->symbol) {
+		kp->symbol_name = p->symbol;
+		kp->offset = p->offset;
 	} else {
-		kp->addr = (kprobe_opcode_t *)p->u.kprobe.addr;
+		kp->addr = (kprobe_opcode_t *)p->addr;
 	}
-	if (p->kind == STP_PROBE_KRETPROBE) {
-		st->u.krp.handler = stp_kretprobe_fn;
-		st->u.krp.maxactive = p->u.kprobe.maxactive;
-		return register_kretprobe(&st->u.krp);
+	if (p->probe.is_return) {
+		p->u.krp.handler = stp_kretprobe_fn;
+		p->u.krp.maxactive = p->maxactive;
+		return register_kretprobe(&p->u.krp);
 	}
 	kp->pre_handler = stp_kprobe_pre;
 	return register_kprobe(kp);
 }
 
-static int stp_kprobe_register(struct stp_probe *probes, unsigned n)
+static int stp_kprobe_register(struct stp_kprobe_probe *probes, unsigned n)
 {
 	unsigned i;
 
 	for (i = 0; i < n; i++) {
-		struct stp_probe *p = &probes[i];
-		struct stp_kprobe_state *st;
-		bool in_module;
-		int rc;
+		struct stp_kprobe_probe *p = &probes[i];
+		int rc = stp_kprobe_register_one(p);
 
-		if (p->kind != STP_PROBE_KPROBE && p->kind != STP_PROBE_KRETPROBE)
-			continue;
-		st = kzalloc(sizeof(*st), GFP_KERNEL);
-		if (!st) {
-			stp_probe_registration_error(p, -ENOMEM);
-			stp_kprobe_unregister(probes, n);
-			return -ENOMEM;
-		}
-		st->probe = p;
-		p->state = st;
-		rc = stp_kprobe_register_one(p, st);
-		st->registered = rc == 0;
-		in_module = p->u.kprobe.module && p->u.kprobe.module[0] &&
-			strcmp(p->u.kprobe.module, "kernel") != 0;
-		if (rc && !p->u.kprobe.optional && !in_module) {
-			if (p->u.kprobe.symbol)
+		p->registered = rc == 0;
+		if (rc && !p->optional && !p->in_module) {
+			if (p->symbol)
 				stp_warn("probe %s (%s+%lu) registration error [man warning::pass5] (rc %d)",
-					 p->pp, p->u.kprobe.symbol,
-					 p->u.kprobe.offset, rc);
+					 p->probe.pp, p->symbol, p->offset, rc);
 			else
 				stp_warn("probe %s (address 0x%lx) registration error [man warning::pass5] (rc %d)",
-					 p->pp, p->u.kprobe.addr, rc);
+					 p->probe.pp, p->addr, rc);
 		}
 	}
 	return 0;

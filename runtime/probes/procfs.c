@@ -8,6 +8,14 @@
  * preemption disabled and must not fault on user memory).
  */
 
+struct stp_procfs_probe {
+	struct stp_probe probe;
+	const char *path;		/* under /proc/systemtap/MODULE/ */
+	size_t maxsize;			/* 0: STP_PROCFS_BUFSIZE */
+	umode_t mode;			/* 0: 0400 read, 0200 write */
+	bool write;			/* .write (else .read) */
+};
+
 struct stp_procfs_data {
 	char *buffer;
 	size_t bufsize;
@@ -17,8 +25,8 @@ struct stp_procfs_data {
 struct stp_procfs_file {
 	struct list_head list;
 	const char *path;
-	struct stp_probe *read_probe;
-	struct stp_probe **write_probes;
+	struct stp_procfs_probe *read_probe;
+	struct stp_procfs_probe **write_probes;
 	unsigned nwrite;
 	size_t bufsize;
 	char *buffer;			/* what a read returns */
@@ -37,10 +45,9 @@ static bool stp_procfs_created_root;
 
 /* Run probe p on data: 0 if it ran fine, 1 if it ran into an error, -1 if
  * it could not run (session not running, context busy). */
-static int stp_procfs_run(struct stp_probe *p, struct stp_procfs_data *data)
+static int stp_procfs_run(struct stp_procfs_probe *p, struct stp_procfs_data *data)
 {
-	struct context *c = stp_probe_enter(p, STAP_SESSION_RUNNING,
-					    stp_probe_type_procfs);
+	struct context *c = stp_probe_enter(&p->probe, STAP_SESSION_RUNNING);
 	int rc;
 
 	if (!c)
@@ -228,10 +235,9 @@ static struct stp_procfs_file *stp_procfs_file_for(const char *path)
 	return NULL;
 }
 
-static void stp_procfs_unregister(struct stp_probe *probes, unsigned n)
+static void stp_procfs_unregister(struct stp_procfs_probe *probes, unsigned n)
 {
 	struct stp_procfs_file *f, *tmp;
-	unsigned i;
 
 	if (stp_procfs_dir) {
 		/* Waits for readers and writers in progress. */
@@ -250,17 +256,13 @@ static void stp_procfs_unregister(struct stp_probe *probes, unsigned n)
 		kfree(f->wbuf);
 		kfree(f);
 	}
-	for (i = 0; i < n; i++)
-		if (probes[i].kind == STP_PROBE_PROCFS_READ ||
-		    probes[i].kind == STP_PROBE_PROCFS_WRITE)
-			probes[i].state = NULL;
 }
 
 /* Group the probes by file, then create the files. */
-static int stp_procfs_register(struct stp_probe *probes, unsigned n)
+static int stp_procfs_register(struct stp_procfs_probe *probes, unsigned n)
 {
 	struct stp_procfs_file *f;
-	struct stp_probe *p = NULL;
+	struct stp_procfs_probe *p = NULL;
 	unsigned i;
 	int rc = -ENOMEM;
 
@@ -268,14 +270,12 @@ static int stp_procfs_register(struct stp_probe *probes, unsigned n)
 		size_t size;
 
 		p = &probes[i];
-		if (p->kind != STP_PROBE_PROCFS_READ && p->kind != STP_PROBE_PROCFS_WRITE)
-			continue;
-		f = stp_procfs_file_for(p->u.procfs.path);
+		f = stp_procfs_file_for(p->path);
 		if (!f) {
 			f = kzalloc(sizeof(*f), GFP_KERNEL);
 			if (!f)
 				goto fail;
-			f->path = p->u.procfs.path;
+			f->path = p->path;
 			mutex_init(&f->lock);
 			init_waitqueue_head(&f->waitq);
 			f->write_probes = kcalloc(n, sizeof(*f->write_probes), GFP_KERNEL);
@@ -283,13 +283,12 @@ static int stp_procfs_register(struct stp_probe *probes, unsigned n)
 			if (!f->write_probes)
 				goto fail;
 		}
-		size = p->u.procfs.maxsize ?: STP_PROCFS_BUFSIZE;
+		size = p->maxsize ?: STP_PROCFS_BUFSIZE;
 		f->bufsize = max(f->bufsize, size);
-		if (p->kind == STP_PROBE_PROCFS_READ)
+		if (!p->write)
 			f->read_probe = p;
 		else
 			f->write_probes[f->nwrite++] = p;
-		p->state = f;
 	}
 	if (list_empty(&stp_procfs_files))
 		return 0;
@@ -323,9 +322,9 @@ static int stp_procfs_register(struct stp_probe *probes, unsigned n)
 			goto fail;
 		}
 		if (f->read_probe)
-			mode |= f->read_probe->u.procfs.mode ?: 0400;
+			mode |= f->read_probe->mode ?: 0400;
 		for (i = 0; i < f->nwrite; i++)
-			mode |= f->write_probes[i]->u.procfs.mode ?: 0200;
+			mode |= f->write_probes[i]->mode ?: 0200;
 		/* Intermediate directories of "a/b/name". */
 		for (slash = strchr(f->path, '/'); slash; slash = strchr(slash + 1, '/')) {
 			char dir[128];
@@ -345,7 +344,7 @@ static int stp_procfs_register(struct stp_probe *probes, unsigned n)
 	return 0;
 fail:
 	if (p)
-		stp_probe_registration_error(p, rc);
+		stp_probe_registration_error(&p->probe, rc);
 	stp_procfs_unregister(probes, n);
 	return rc;
 }

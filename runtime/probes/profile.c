@@ -9,7 +9,8 @@
 #define STP_PROFILE_PERIOD_NS 1000000
 #endif
 
-struct stp_profile_state {
+struct stp_profile_probe {
+	struct stp_probe probe;
 	struct perf_event **events;	/* [nr_cpu_ids] */
 };
 
@@ -17,8 +18,7 @@ static void stp_profile_fn(struct perf_event *event, struct perf_sample_data *da
 			   struct pt_regs *regs)
 {
 	const struct stp_probe *p = event->overflow_handler_context;
-	struct context *c = stp_probe_enter(p, STAP_SESSION_RUNNING,
-					    stp_probe_type_profile_timer);
+	struct context *c = stp_probe_enter(p, STAP_SESSION_RUNNING);
 
 	if (!c)
 		return;
@@ -31,25 +31,24 @@ static void stp_profile_fn(struct perf_event *event, struct perf_sample_data *da
 	stp_probe_run(c);
 }
 
-static void stp_profile_unregister(struct stp_probe *probes, unsigned n)
+static void stp_profile_unregister(struct stp_profile_probe *probes, unsigned n)
 {
 	unsigned i, cpu;
 
 	for (i = 0; i < n; i++) {
-		struct stp_profile_state *st = probes[i].state;
+		struct stp_profile_probe *p = &probes[i];
 
-		if (probes[i].kind != STP_PROBE_PROFILE || !st)
+		if (!p->events)
 			continue;
 		for_each_possible_cpu(cpu)
-			if (st->events && st->events[cpu])
-				perf_event_release_kernel(st->events[cpu]);
-		kfree(st->events);
-		kfree(st);
-		probes[i].state = NULL;
+			if (p->events[cpu])
+				perf_event_release_kernel(p->events[cpu]);
+		kfree(p->events);
+		p->events = NULL;
 	}
 }
 
-static int stp_profile_register(struct stp_probe *probes, unsigned n)
+static int stp_profile_register(struct stp_profile_probe *probes, unsigned n)
 {
 	struct perf_event_attr attr = {
 		.type = PERF_TYPE_SOFTWARE,
@@ -62,32 +61,25 @@ static int stp_profile_register(struct stp_probe *probes, unsigned n)
 	int rc;
 
 	for (i = 0; i < n; i++) {
-		struct stp_probe *p = &probes[i];
-		struct stp_profile_state *st;
+		struct stp_profile_probe *p = &probes[i];
 
-		if (p->kind != STP_PROBE_PROFILE)
-			continue;
 		rc = -ENOMEM;
-		st = kzalloc(sizeof(*st), GFP_KERNEL);
-		if (!st)
-			goto fail;
-		p->state = st;
-		st->events = kcalloc(nr_cpu_ids, sizeof(*st->events), GFP_KERNEL);
-		if (!st->events)
+		p->events = kcalloc(nr_cpu_ids, sizeof(*p->events), GFP_KERNEL);
+		if (!p->events)
 			goto fail;
 		for_each_online_cpu(cpu) {
 			struct perf_event *e = perf_event_create_kernel_counter(
-				&attr, cpu, NULL, stp_profile_fn, p);
+				&attr, cpu, NULL, stp_profile_fn, &p->probe);
 
 			if (IS_ERR(e)) {
 				rc = PTR_ERR(e);
 				goto fail;
 			}
-			st->events[cpu] = e;
+			p->events[cpu] = e;
 		}
 		continue;
 fail:
-		stp_probe_registration_error(p, rc);
+		stp_probe_registration_error(&p->probe, rc);
 		stp_profile_unregister(probes, n);
 		return rc;
 	}

@@ -13,7 +13,7 @@ import subprocess
 
 from stap5.build import features
 from stap5.session import SessionError
-from stap5.translate.translator import template_environment
+from stap5.templates import template_environment
 
 
 class BuildError(Exception):

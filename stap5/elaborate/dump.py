@@ -19,8 +19,9 @@ def _type(type_):
 class ResolvedPrinter(Printer):
     """Prints resolved names, as stap's -p2 -v bodies do."""
 
-    def __init__(self, program):
+    def __init__(self, program, plain_calls=False):
         self.program = program
+        self.plain_calls = plain_calls      # calls by their script names
 
     def visit_TryBlock(self, node):
         catch = node.catch_block
@@ -46,7 +47,7 @@ class ResolvedPrinter(Printer):
 
     def visit_FunctionCall(self, node):
         referent = getattr(node, "referent", None)
-        if referent is None:
+        if referent is None or self.plain_calls:
             return super().visit_FunctionCall(node)
         args = ", ".join(self.visit(arg) for arg in node.args)
         return "%s(%s)" % (function_unique_name(referent), args)
@@ -111,7 +112,18 @@ def probe_line(probe, printer):
     comment = probe.params.get("comment")
     if comment:
         text += " /*  %s*/" % comment
-    return "%s /* <- %s */" % (text, chain_text(probe.chain, printer))
+    pc_comment = probe.params.get("pc_comment")
+    if pc_comment:
+        text += " /* %s */" % pc_comment
+    if probe.family.chain_is_point:
+        # stap shows a DWARF probe's derivation as its concrete point alone
+        # (an @entry saver's: that of the .return probe it serves)
+        point = (getattr(probe, "entry_saver_for", None) or probe).point
+        chain = printer.visit(ast.ProbePoint(point.components, point.optional,
+                                             point.sufficient, None, tok=point.tok))
+    else:
+        chain = chain_text(probe.chain, printer)
+    return "%s /* <- %s */" % (text, chain)
 
 
 def _locals(out, locals_):
@@ -146,5 +158,8 @@ def dump(program, verbose):
             out.append(probe_line(probe, printer))
             _locals(out, probe.locals)
             if verbose:
-                out.append(_body(probe.body, printer))
+                # stap prints the calls in a DWARF probe's handler by name
+                body_printer = ResolvedPrinter(program, plain_calls=True) \
+                    if probe.family.chain_is_point else printer
+                out.append(_body(probe.body, body_printer))
     return "\n".join(out) + "\n"

@@ -395,13 +395,30 @@ class Elaborator:
             for decl in stap_file.probes:
                 # stap derives every probe of a declaration (with their @entry
                 # globals) before resolving any: that orders the globals.
-                for probe in list(self._with_entry_probes(derive.derive_probe(self, decl))):
+                derived = derive.derive_probe(self, decl)
+                self._expand_target_variables(derived)
+                for probe in list(self._with_entry_probes(derived)):
                     probe.index = len(self.program.probes)
                     self.program.probes.append(probe)
                     resolver.resolve_probe(probe)
                     if probe.family.name == "procfs":
                         self.procfs_values.rewrite_probe(probe)
             self._resolve_pending_functions(resolver)
+
+    def _expand_target_variables(self, derived):
+        """Probes that see into the probed code (their family gave them a
+        Scope) get their $vars, @cast and @var expanded (elaborate/tvars);
+        the others their @cast and @var, through the kernel's types."""
+        from stap5.elaborate import tvars
+        for probe in derived:
+            scope = getattr(probe, "scope", None)
+            if scope is not None:
+                tvars.expand(self, probe, scope)
+            elif tvars.uses_kernel_types(probe.body):
+                from stap5.kernel import kernel_target
+                from stap5.kernel.scope import kernel_scope
+                tvars.expand(self, probe, kernel_scope(kernel_target(self.session)),
+                             types_only=True)
 
     def _with_entry_probes(self, derived):
         """kprobe .return probes using @entry get their entry probe first."""

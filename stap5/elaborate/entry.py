@@ -119,6 +119,7 @@ def expand(elab, probe):
                          ast.Block(entry_body, tok=tok), probe.decl, probe.chain)
     entry.params = dict(probe.params, **{"return": False, "maxactive": None})
     entry.probe_tok = probe.probe_tok
+    entry.scope = probe.scope
     entry.entry_saver_for = probe
     return [entry, probe]
 

@@ -68,12 +68,29 @@ def _hoist(body, locals_):
     return block
 
 
+def _reached_from(probes):
+    """The script functions called, directly or not, from these probes."""
+    reached = set()
+    pending = [probe.body for probe in probes if probe.body is not None]
+    while pending:
+        for node in ast.walk(pending.pop()):
+            for function in getattr(node, "referents", None) or []:
+                if isinstance(function, ast.FunctionDecl) and id(function) not in reached:
+                    reached.add(id(function))
+                    if not function.embedded:
+                        pending.append(function.body)
+    return reached
+
+
 def hoist_stable_calls(elab):
     if elab.session.unoptimized:
         return
     program = elab.program
+    # stap hoists nothing in DWARF probes, nor in the functions they call
+    kept = _reached_from([p for p in program.probes if not p.family.hoists_stable_calls])
     for function in program.used_functions():
-        if not function.embedded:
+        if not function.embedded and id(function) not in kept:
             function.body = _hoist(function.body, function.locals)
     for probe in program.probes:
-        probe.body = _hoist(probe.body, probe.locals)
+        if probe.family.hoists_stable_calls:
+            probe.body = _hoist(probe.body, probe.locals)

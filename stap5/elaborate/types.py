@@ -737,6 +737,10 @@ class TypeResolution:
         self.visit(node.register)
         self._settle(node, LONG)
 
+    def visit_AddressOp(self, node):
+        self._expect_numeric_result(node)
+        self._settle(node, LONG)
+
 
 def _literal_type(node):
     return STRING if isinstance(node.value, str) else LONG

@@ -8,6 +8,9 @@ one from the tracepoint's prototype.  Pass 2 resolves `$name`, `$$parms`,
 """
 
 
+import importlib
+
+
 class Scope:
     """The base: nothing visible.  Readers override what they know."""
 
@@ -17,6 +20,9 @@ class Scope:
     origin = None
     # "kernel" or "user": which registers and which memory the locations use.
     space = "kernel"
+    # The probed object ("kernel", a module name, a binary's path): where
+    # "addr" location operations are relocated, and what messages name.
+    module = "kernel"
 
     def parameters(self):
         """[Variable] of the function's parameters, in declaration order."""
@@ -48,13 +54,20 @@ class Scope:
         returns something), or None."""
         return None
 
-    def global_variable(self, name, file_pattern=None):
-        """The Variable `@var("name[@file]")` names, or None."""
+    def global_variable(self, name, file_pattern=None, module=None):
+        """The Variable `@var("name[@file]"[, module])` names, or None."""
         return None
 
-    def find_type(self, name):
-        """The CType `@cast(p, "name")` names ("struct task_struct",
-        "task_struct", a typedef name), or None."""
+    def find_type(self, name, module=None):
+        """The CType `@cast(p, "name"[, module])` names ("struct task_struct",
+        "task_struct", a typedef name), or None.  `module` is @cast's third
+        argument as written ("kernel", "kernel<linux/fs.h>", a path...)."""
+        return None
+
+    def describe(self):
+        """Where the probe is, for "unable to find local" messages: 4.8 says
+        "dieoffset 0x32cb7a6 in kernel, near pc 0xffffffff813669e0 in
+        vfs_read fs/read_write.c"; None to say nothing."""
         return None
 
     def unavailable_reason(self, name):
@@ -62,3 +75,30 @@ class Scope:
         local when only BTF is known), or None to say stap's usual
         "unable to find local" message."""
         return None
+
+
+# Readers of kernel types, best first: each package has a function
+# `kernel_scope(target)` returning the Scope of the kernel as a whole (its
+# types and globals, no locals), or None when it has nothing to read.
+_KERNEL_READERS = ("stap5.kernel.dwarf", "stap5.kernel.btf")
+_kernel_scopes = {}
+
+
+def kernel_scope(target):
+    """The kernel-wide Scope of a KernelTarget: what `@cast` and `@var` see
+    in probes that have no Scope of their own (begin, timers, kprobes...).
+    An empty Scope when no reader has anything."""
+    key = (target.release, target.build_tree)
+    if key not in _kernel_scopes:
+        found = None
+        for name in _KERNEL_READERS:
+            try:
+                module = importlib.import_module(name)
+            except ImportError:
+                continue
+            reader = getattr(module, "kernel_scope", None)
+            found = reader(target) if reader is not None else None
+            if found is not None:
+                break
+        _kernel_scopes[key] = found or Scope()
+    return _kernel_scopes[key]

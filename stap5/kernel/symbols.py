@@ -14,14 +14,22 @@ from stap5.kernel import cache
 _tables = {}
 
 
+# Bumped when what a cached table holds changes.
+_FORMAT = 2
+
+
 def _read(path):
-    functions = set()
+    """{function name: link-time address} of a symbol file."""
+    functions = {}
     try:
         with open(path, errors="replace") as f:
             for line in f:
                 parts = line.split()
                 if len(parts) >= 3 and parts[1] in ("T", "t", "W", "w") and len(parts) == 3:
-                    functions.add(parts[2])
+                    try:
+                        functions.setdefault(parts[2], int(parts[0], 16))
+                    except ValueError:
+                        continue
     except OSError:
         return None
     # Debian's placeholder System.map has one line; kallsyms without
@@ -38,7 +46,8 @@ def _read_cached(path):
         st = os.stat(path)
     except OSError:
         return None
-    key = hashlib.sha256(("%s\0%d\0%d\0%d" % (path, st.st_ino, st.st_size, st.st_mtime_ns))
+    key = hashlib.sha256(("%d\0%s\0%d\0%d\0%d" % (_FORMAT, path, st.st_ino, st.st_size,
+                                                   st.st_mtime_ns))
                          .encode("utf-8", "surrogateescape")).hexdigest()[:32]
     cached = cache.path("kernel-symbols", key + ".pickle")
     table = cache.load_pickle(cached, default=cache.MISSING)
@@ -49,8 +58,8 @@ def _read_cached(path):
 
 
 def function_symbols(target):
-    """The set of function names of the target kernel (a KernelTarget), or
-    None if unknown."""
+    """{name: link-time address} of the target kernel's functions (a
+    KernelTarget), or None if unknown."""
     key = (target.release, target.build_tree)
     if key not in _tables:
         table = None

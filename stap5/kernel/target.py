@@ -103,6 +103,7 @@ class KernelTarget:
                            os.path.join(root, "boot", "vmlinux-%s" % release)]
         candidates += [os.path.join(cache.kernel_dir(release), "vmlinux"),
                        os.path.join(self.build_tree, "vmlinux"),
+                       "/usr/src/kernels/%s/vmlinux" % release,
                        "/boot/vmlinux-%s" % release,
                        "/lib/modules/%s/vmlinux" % release]
         return candidates

@@ -67,8 +67,9 @@ AutoCast: operand, components*, addressof@
 DefinedOp: operand
 EntryOp: operand
 ProbewriteOp: operand
-DerefOp: kind@, size, address
+DerefOp: kind@, size, address, signed@
 RegisterOp: kind@, register
+AddressOp: module@, address@
 PerfOp: name@
 EmbeddedExpr: code@
 TargetComponent: kind@, member@, index

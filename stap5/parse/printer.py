@@ -272,6 +272,10 @@ class Printer(ast.NodeVisitor):
     def visit_RegisterOp(self, node):
         return "@%s(%s)" % (node.kind, self.visit(node.register))
 
+    def visit_AddressOp(self, node):
+        # (made by pass 2 only: a link-time address of the probed module)
+        return '@address("%s", %#x)' % (node.module, node.address)
+
     def visit_PerfOp(self, node):
         return "@perf(%s)" % string_literal(node.name)
 

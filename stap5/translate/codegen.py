@@ -457,7 +457,7 @@ class CodeGen:
         symbol = target.base.referent
         cname = self.tr.global_cname(symbol)
         keys = self.keys(symbol, target.indexes)
-        near = self.near(node.tok)
+        near = self.near(target.base.tok)       # 4.8 blames the array for an overflow
         if symbol.type == STRING:
             value = self.expr_string(node.right)
             if op == ".=":
@@ -605,11 +605,22 @@ class CodeGen:
 
     # --- not (yet) translatable -------------------------------------------------
 
+    # --- target variables (elaborate/tvars made them) --------------------------
+
     def expr_DerefOp(self, node):
-        self.unsupported("@%s" % node.kind, node.tok)
+        return self.s.target_deref(node.kind == "uderef", node.size.value,
+                                   bool(node.signed), self.expr_long(node.address),
+                                   self.near(node.tok), self.err)
 
     def expr_RegisterOp(self, node):
-        self.unsupported("@%s" % node.kind, node.tok)
+        return self.s.target_register(node.kind == "uregister", node.register.value,
+                                      self.near(node.tok), self.err)
+
+    def expr_AddressOp(self, node):
+        if node.module != "kernel":
+            self.unsupported("addresses in module %s" % node.module, node.tok)
+        self.tr.need_kernel_relocation(node.tok)
+        return self.s.kernel_address(node.address)
 
     def _no_debuginfo(self, node):
         self.unsupported("this debuginfo expression", node.tok)

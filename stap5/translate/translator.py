@@ -6,35 +6,13 @@ takes — and renders templates/module.c.j2; the C shape of every statement
 and expression comes from the macros of templates/c_syntax.j2.
 """
 
-import jinja2
-
 import stap5
 from stap5.elaborate.program import LONG, STATS, STRING, VarSymbol
 from stap5.elaborate.dump import ResolvedPrinter
 from stap5.parse import ast
-from stap5.session import TEMPLATE_DIR
+from stap5.templates import template_environment
 from stap5.translate import names
 from stap5.translate.codegen import CodeGen, Frame, TranslationError
-
-_environment = None
-
-
-def template_environment():
-    global _environment
-    if _environment is None:
-        _environment = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(TEMPLATE_DIR), trim_blocks=True,
-            lstrip_blocks=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
-            autoescape=False)
-    return _environment
-
-
-_PROBE_KINDS = {
-    "begin": "STP_PROBE_BEGIN", "end": "STP_PROBE_END", "error": "STP_PROBE_ERROR",
-    "never": "STP_PROBE_NEVER", "timer": "STP_PROBE_HRTIMER",
-    "timer.jiffies": "STP_PROBE_JIFFIES", "timer.profile": "STP_PROBE_PROFILE",
-    "tracepoint": "STP_PROBE_TRACEPOINT",
-}
 
 
 class GlobalInfo:
@@ -68,6 +46,7 @@ class Translator:
         self._functions = {}
         self._regexes = {}              # pattern -> regex.Matcher
         self._regex_groups = None
+        self._kernel_anchor = None      # (name, link address) for @address
         self.frames = []
 
     def next_uid(self):
@@ -165,7 +144,6 @@ class Translator:
     def _function_output(self, info):
         function = info.function
         rettype = getattr(function, "inferred_type", None)
-        printer = ResolvedPrinter(self.program)
         params = ", ".join("%s:%s" % (p.name, p.symbol.type or "unknown")
                            for p in function.params)
         out = {
@@ -186,7 +164,6 @@ class Translator:
                 info.frame.add_variable(symbol)
             codegen = CodeGen(self, info.frame, function)
             out["body"] = codegen.body(function.body)
-        del printer
         return out
 
     def _probe_output(self, probe, index):
@@ -204,6 +181,7 @@ class Translator:
         pn = printer.visit(ast.ProbePoint(script_point.components, False, False, None,
                                           tok=script_point.tok))
         location = probe.decl.tok.location() if probe.decl.tok is not None else ""
+        family = probe.family
         return {
             "cname": "probe_%d" % index, "frame": frame.struct_name,
             "frame_member": frame.member, "pp": names.plain_c_string(pp).replace("*/", "* /"),
@@ -211,51 +189,28 @@ class Translator:
             "location": location.replace("*/", "* /"),
             "location_c": names.plain_c_string(location),
             "body": body, "condition": condition,
-            "kind": self._probe_kind(probe), "params": self._probe_params(probe),
+            "table": family.runtime, "type": family.probe_type(probe),
+            "is_return": family.is_return(probe), "fields": family.c_fields(probe),
             "locks": self._locks(probe),
         }
 
-    def _probe_kind(self, probe):
-        family = probe.family.name
-        if family == "kprobe":
-            return "STP_PROBE_KRETPROBE" if probe.params["return"] else "STP_PROBE_KPROBE"
-        if family == "kprobe.statement":
-            return "STP_PROBE_KPROBE"
-        if family == "procfs":
-            return "STP_PROBE_PROCFS_WRITE" if probe.params["write"] else "STP_PROBE_PROCFS_READ"
-        kind = _PROBE_KINDS.get(family)
-        if kind is None:
-            raise TranslationError("probe family %s cannot be translated yet" % family,
-                                   probe.tok)
-        return kind
+    # --- kernel addresses ------------------------------------------------------
 
-    def _probe_params(self, probe):
-        family = probe.family.name
-        params = probe.params
-        if family in ("begin", "end", "error"):
-            return [("be", "{ .priority = %d }" % params.get("priority", 0))]
-        if family == "timer":
-            return [("hrtimer", "{ .interval = %dULL, .randomize = %dULL }"
-                     % (params["interval_ns"], params["randomize_ns"]))]
-        if family == "timer.jiffies":
-            return [("jiffies", "{ .interval = %d, .randomize = %d }"
-                     % (params["interval_jiffies"], params["randomize_jiffies"]))]
-        if family == "kprobe":
-            module = ('"%s"' % names.plain_c_string(params["module"])
-                      if params.get("module") else "NULL")
-            return [("kprobe", '{ .symbol = "%s", .module = %s, .maxactive = %d, '
-                     '.optional = %s }' % (names.plain_c_string(params["symbol"]), module,
-                                           params.get("maxactive") or 0,
-                                           "true" if probe.point.optional else "false"))]
-        if family == "kprobe.statement":
-            return [("kprobe", "{ .addr = %#xUL }" % params["address"])]
-        if family == "tracepoint":
-            return [("tracepoint", '{ .name = "%s" }' % names.plain_c_string(params["name"]))]
-        if family == "procfs":
-            return [("procfs", '{ .path = "%s", .maxsize = %d, .mode = 0%o }'
-                     % (names.plain_c_string(params["path"]), params.get("maxsize") or 0,
-                        params["mode"]))]
-        return []
+    # An exported function whose run-time address tells the kernel's KASLR
+    # offset (runtime/target.c).
+    _ANCHOR = "kfree"
+
+    def need_kernel_relocation(self, tok):
+        """@address("kernel", A) is used: the module needs the anchor."""
+        if self._kernel_anchor is not None:
+            return
+        from stap5.kernel import kernel_target, symbols
+        table = symbols.function_symbols(kernel_target(self.session))
+        if not table or self._ANCHOR not in table:
+            raise TranslationError("cannot relocate kernel addresses: no symbol table of "
+                                   "kernel %s (run stap5-prep)" % self.session.kernel_release,
+                                   tok)
+        self._kernel_anchor = (self._ANCHOR, table[self._ANCHOR])
 
     # --- regular expressions ---------------------------------------------------
 
@@ -329,9 +284,13 @@ class Translator:
         c_macros = []
         if self._wants_regex_groups():
             c_macros.append(("STP_NEED_REGEX_MATCH", "1"))
+        if self._kernel_anchor is not None:
+            c_macros.append(("STP_KERNEL_ANCHOR", self._kernel_anchor[0]))
+            c_macros.append(("STP_KERNEL_ANCHOR_LINK", "%#xUL" % self._kernel_anchor[1]))
         for definition in self.session.c_macros:
             name, sep, value = definition.partition("=")
             c_macros.append((name, value if sep else None))
+        tables = _probe_tables(probes)
         template = template_environment().get_template("module.c.j2")
         return _restore_lines(module_name, template.render(
             restore_line=_RESTORE_MARKER,
@@ -340,7 +299,7 @@ class Translator:
             script_name_c=names.plain_c_string(script_name),
             c_macros=c_macros, embeds=embeds,
             globals=[self._globals[id(s)] for s in self.program.globals.values()],
-            frames=self.frames, functions=functions, probes=probes,
+            frames=self.frames, functions=functions, probes=probes, tables=tables,
             regex_matchers=[m.code for m in self._regexes.values()]))
 
 
@@ -364,6 +323,26 @@ def _restore_lines(module_name, text):
         if line == _RESTORE_MARKER:
             lines[index] = '#line %d "%s.c"' % (index + 2, module_name)
     return "\n".join(lines)
+
+
+class ProbeTable:
+    """The probes of one runtime table (RuntimeTable), in program order."""
+
+    def __init__(self, runtime):
+        self.runtime = runtime
+        self.probes = []
+
+
+def _probe_tables(probes):
+    """The runtime tables the probes use, in registration order (the core's
+    begin/end table always, even empty)."""
+    from stap5.elaborate.probes.begin_end import BE
+    tables = {BE.name: ProbeTable(BE)}
+    for probe in probes:
+        runtime = probe["table"]
+        if runtime is not None:
+            tables.setdefault(runtime.name, ProbeTable(runtime)).probes.append(probe)
+    return sorted(tables.values(), key=lambda table: table.runtime.order)
 
 
 def _note_usage(node, note):

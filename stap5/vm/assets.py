@@ -8,7 +8,8 @@ Layout under the cache directory (``$STAP5_CACHE`` or ``~/.cache/stap5``)::
     vm/KVER/modules/*.ko      the few modules the initramfs loads (virtio, 9p, overlay)
     vm/KVER/initramfs.cpio    busybox + init + those modules (see initramfs.py)
     kernel/KVER/System.map    the real symbol table (from linux-image-KVER-dbg)
-    kernel/KVER/vmlinux       the DWARF vmlinux (only with ``stap5-prep --debuginfo``)
+    debug/lib/modules/KVER/   the DWARF vmlinux and modules (``stap5-prep --debuginfo``,
+                              see stap5/kernel/debuginfo.py)
 
 Everything here raises :class:`AssetError` with a message meant for a user, never a
 bare traceback-worthy exception.
@@ -36,6 +37,13 @@ GUEST_MODULES = [
     "virtio_console",   # the control channel between host and guest agent
     "overlay",          # writable /tmp and /var/tmp over the read-only host root
 ]
+
+
+# Modules whose DWARF `stap5-prep --debuginfo` extracts with the kernel's (others are
+# extracted from the kept package when a script first names them).
+# These are the modules the tapsets and Debian's examples name.
+DEBUGINFO_MODULES = ["ext4", "xfs", "btrfs", "nfs", "nfsd", "sunrpc", "nfsv2", "nfsv3", "nfsv4",
+                     "scsi_mod", "sd_mod", "sr_mod", "st", "autofs4", "ipv6", "dccp"]
 
 
 class AssetError(Exception):
@@ -69,12 +77,12 @@ def system_map(kver=DEFAULT_KVER):
 
 
 def debuginfo_vmlinux(kver=DEFAULT_KVER):
-    """Path of the DWARF vmlinux for `kver` (``stap5-prep --debuginfo``), or None."""
-    for path in (kernel_dir(kver) / "vmlinux", Path(f"/usr/lib/debug/boot/vmlinux-{kver}"),
-                 Path(f"/usr/lib/debug/lib/modules/{kver}/vmlinux")):
-        if path.is_file():
-            return path
-    return None
+    """Path of the DWARF vmlinux for `kver` wherever it is (see
+    stap5/kernel/debuginfo.py), or None."""
+    from stap5.kernel import debuginfo
+    from stap5.kernel.target import KernelTarget
+    found = debuginfo.kernel_debuginfo(KernelTarget(kver))
+    return Path(found) if found else None
 
 
 @contextlib.contextmanager
@@ -213,12 +221,19 @@ def decompress_vmlinuz(vmlinuz, vmlinux):
 
 
 def fetch_system_map(kver=DEFAULT_KVER, debuginfo=False, log=print):
-    """Fetch the real System.map (and with `debuginfo` the DWARF vmlinux) from
-    linux-image-KVER-dbg into kernel/KVER/. A no-op when already cached."""
+    """Fetch the real System.map from linux-image-KVER-dbg into kernel/KVER/
+    (with `debuginfo`, also the DWARF vmlinux into the cache's debug root,
+    keeping the package for later module extractions). A no-op when cached."""
     d = kernel_dir(kver)
-    want = {f"usr/lib/debug/boot/System.map-{kver}": d / "System.map"}
     if debuginfo:
-        want[f"usr/lib/debug/boot/vmlinux-{kver}"] = d / "vmlinux"
+        from stap5.kernel import debuginfo as kernel_debuginfo
+        with cache_lock(d):
+            try:
+                kernel_debuginfo.fetch_debian(kver, modules=DEBUGINFO_MODULES, log=log)
+            except kernel_debuginfo.DebuginfoError as exc:
+                raise AssetError(str(exc))
+        return d
+    want = {f"usr/lib/debug/boot/System.map-{kver}": d / "System.map"}
     want = {k: v for k, v in want.items() if not v.is_file()}
     if not want:
         return d

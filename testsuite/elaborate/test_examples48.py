@@ -28,7 +28,69 @@ WATCHPOINTS = "kernel.data() probes (hardware watchpoints), which stap5 does not
 PROFILE = ("timer.profile: 4.8 derives it from perf on this kernel, stap5 has "
            "timer.profile.tick (a perf cpu-clock event of its own runtime)")
 
+TARGET_VARIABLES = ("target variables of DWARF probes ($var, @cast, @entry of them): the "
+                    "lead's half of issue 8, in progress")
+LABELS = ".label() probes, which stap5 does not have yet"
+DWARF_WILDCARDS = ("a few functions 4.8 leaves out of (or adds to) a DWARF wildcard: "
+                   "init-code rules not matched yet (see test_dwarf48.py)")
+DWARF_STATEMENTS = "statement probes on lines of inlined code, which 4.8 places differently"
+EMBED_ORDER = "the order of a tapset's embedded code with DWARF probes (not found yet)"
+
 KNOWN_DIFFERENCES = {
+    "general/callgraph.stp": DWARF_WILDCARDS,
+    "general/grapher.stp": TARGET_VARIABLES,
+    "general/graphs.stp": TRACEPOINTS,
+    "general/key.stp": TARGET_VARIABLES,
+    "general/keyhack.stp": TARGET_VARIABLES,
+    "general/measureinterval.stp": EMBED_ORDER,
+    "general/para-callgraph-verbose.stp": TARGET_VARIABLES,
+    "general/para-callgraph.stp": TARGET_VARIABLES,
+    "general/varwatch.stp": DWARF_STATEMENTS,
+    "general/whythefail.stp": TRACEPOINTS,
+    "io/deviceseeks.stp": TRACEPOINTS,
+    "io/disktop.stp": TARGET_VARIABLES,
+    "io/inodewatch.stp": TARGET_VARIABLES,
+    "io/inodewatch2.stp": TARGET_VARIABLES,
+    "io/ioblktime.stp": TRACEPOINTS,
+    "io/iodevstats.stp": TARGET_VARIABLES,
+    "io/iotop.stp": TARGET_VARIABLES,
+    "io/mbrwatch.stp": TARGET_VARIABLES,
+    "io/slowvfs.stp": TARGET_VARIABLES,
+    "io/traceio.stp": TARGET_VARIABLES,
+    "io/traceio2.stp": TARGET_VARIABLES,
+    "io/ttyspy.stp": TARGET_VARIABLES,
+    "memory/numa_faults.stp": TARGET_VARIABLES,
+    "memory/overcommit.stp": TARGET_VARIABLES,
+    "memory/pfaults.stp": TARGET_VARIABLES,
+    "network/nettop.stp": TARGET_VARIABLES,
+    "network/tcp_connections.stp": TARGET_VARIABLES,
+    "network/tcp_init_cwnd.stp": TARGET_VARIABLES,
+    "network/tcp_retransmission.stp": TARGET_VARIABLES,
+    "network/tcp_trace.stp": TARGET_VARIABLES,
+    "network/tcpdumplike.stp": TARGET_VARIABLES,
+    "process/auditbt.stp": TARGET_VARIABLES,
+    "process/chng_cpu.stp": TARGET_VARIABLES,
+    "process/noptrace.stp": DWARF_WILDCARDS,
+    "process/pfiles.stp": TARGET_VARIABLES,
+    "process/proc_snoop.stp": TARGET_VARIABLES,
+    "process/psig.stp": TARGET_VARIABLES,
+    "process/rlimit_nofile.stp": TRACEPOINTS,
+    "process/semop-watch.stp": TARGET_VARIABLES,
+    "process/sleepingBeauties.stp": PROFILE,
+    "process/spawn_seeker.stp": TARGET_VARIABLES,
+    "profiling/functioncallcount.stp": DWARF_WILDCARDS,
+    "profiling/ioctl_handler.stp": TARGET_VARIABLES,
+    "profiling/latencytap.stp": TARGET_VARIABLES,
+    "profiling/linetimes.stp": DWARF_STATEMENTS,
+    "profiling/periodic.stp": TRACEPOINTS,
+    "security-band-aids/cve-2012-0056.stp": TARGET_VARIABLES,
+    "security-band-aids/cve-2013-2094.stp": TARGET_VARIABLES,
+    "security-band-aids/cve-2016-0728-templatized.stp": LABELS,
+    "security-band-aids/cve-2016-0728.stp": LABELS,
+    "stapgames/2048.stp": TARGET_VARIABLES,
+    "stapgames/tapset/gmtty.stp": TARGET_VARIABLES,
+    "stapgames/tapset/input.stp": TARGET_VARIABLES,
+
     "io/traceaio.stp": DEBUGINFO,
     "lwtools/execsnoop-nd.stp": DEBUGINFO,
     "network/connect_stat.stp": DEBUGINFO,
@@ -108,12 +170,28 @@ def _params():
     return params
 
 
+def comparable_dump(text):
+    """A -p2 dump with the probes of DWARF wildcards in a fixed order: 4.8
+    derives them in the order of its hash tables (everything before
+    "# probes" stays as it is)."""
+    head, marker, probes = text.partition("# probes\n")
+    if "/* pc=" not in probes:
+        return text
+    entries = []
+    for line in probes.splitlines(True):
+        if line.startswith(" ") and entries:
+            entries[-1] += line         # a probe's locals and body go with it
+        else:
+            entries.append(line)
+    return head + marker + "".join(sorted(entries))
+
+
 @pytest.mark.parametrize("path", _params())
 def test_example_elaborates_like_48(path, invocations):
     argv, expected = invocations[path].result()
     actual = run_stap5(argv, cwd=os.path.dirname(path), env=STAP5_ENV)
     assert actual.status == expected.status, "argv: %s\n%s" % (argv, actual.stderr[-3000:])
-    assert actual.stdout == expected.stdout, "argv: %s" % argv
+    assert comparable_dump(actual.stdout) == comparable_dump(expected.stdout), "argv: %s" % argv
 
 
 def test_many_examples_are_accepted(invocations):

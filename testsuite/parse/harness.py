@@ -138,6 +138,11 @@ def _installation():
             except OSError:
                 continue
             parts.append("%s:%d:%d" % (path, st.st_size, st.st_mtime_ns))
+        # what 4.8 finds of the kernel's debuginfo changes its answers
+        parts.append("debuginfo:%s" % os.environ.get("SYSTEMTAP_DEBUGINFO_PATH", ""))
+        for root in os.environ.get("SYSTEMTAP_DEBUGINFO_PATH", "").split(":"):
+            if root.startswith("/"):
+                parts.append("%s:%s" % (root, os.path.isdir(os.path.join(root, "lib/modules"))))
         _installation_id = hashlib.sha256("\n".join(parts).encode()).hexdigest()
     return _installation_id
 

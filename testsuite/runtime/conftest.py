@@ -1,14 +1,20 @@
 """Fixtures for the runtime and staprun5 tests.
 
-The modules under as_generated/ are C written the way the translator
-generates it (script.c from script.stp, probes.c from probes.stp); they are
-built once per session with kbuild against the 6.1 headers, and run by
-staprun5 in the shared guest (the `guest` fixture of testsuite/conftest.py).
+scripts/script.stp and scripts/probes.stp are translated by stap5 (pass 3)
+and built once per session with kbuild against the 6.1 headers (no
+warnings allowed), and run by staprun5 in the shared guest (the `guest`
+fixture of testsuite/conftest.py).
 """
 
 import pytest
 
-from runtime_helpers import AS_GENERATED, Staprun, build_module
+from runtime_helpers import Staprun, build_module, kernel_address, translate_script
+
+def _module(name, script, workdir, kdir, replace=None, options=(), cflags=""):
+    source = translate_script(script, name, workdir, replace, options=("-g", *options))
+    ko, warnings = build_module(source, name, workdir, kdir, extra_cflags=cflags)
+    assert warnings == []
+    return ko
 
 
 @pytest.fixture(scope="session")
@@ -19,29 +25,34 @@ def module_dir(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def script_module(kernel_build_dir, module_dir):
-    ko, warnings = build_module(AS_GENERATED / "script.c", "stap5_rt_script",
-                                module_dir / "script", kernel_build_dir)
-    assert warnings == []
-    return ko
+    return _module("stap5_rt_script", "script.stp", module_dir / "script", kernel_build_dir)
+
+
+def _statement_at(symbol):
+    # The guest boots without KASLR: System.map addresses are its addresses.
+    return {"STMT_ADDR": "%#x" % kernel_address(symbol)}
 
 
 @pytest.fixture(scope="session")
 def probes_module(kernel_build_dir, module_dir):
-    ko, warnings = build_module(AS_GENERATED / "probes.c", "stap5_rt_probes",
-                                module_dir / "probes", kernel_build_dir)
-    assert warnings == []
-    return ko
+    return _module("stap5_rt_probes", "probes.stp", module_dir / "probes", kernel_build_dir,
+                   _statement_at("vfs_read"))
+
+
+@pytest.fixture(scope="session")
+def bad_statement_module(kernel_build_dir, module_dir):
+    """probes.stp with its statement probe at an address no code is at."""
+    return _module("stap5_rt_badstmt", "probes.stp", module_dir / "badstmt",
+                   kernel_build_dir, {"STMT_ADDR": "0x1234"})
 
 
 @pytest.fixture(scope="session")
 def contended_probes_module(kernel_build_dir, module_dir):
-    """probes.c where a lock not free at once means a skipped probe, six
+    """probes.stp where a lock not free at once means a skipped probe, six
     skipped probes end the session, and so do three errors."""
-    ko, warnings = build_module(AS_GENERATED / "probes.c", "stap5_rt_contended",
-                                module_dir / "contended", kernel_build_dir,
-                                extra_cflags="-DMAXTRYLOCK=0 -DMAXSKIPPED=5 -DMAXERRORS=2")
-    assert warnings == []
-    return ko
+    return _module("stap5_rt_contended", "probes.stp", module_dir / "contended",
+                   kernel_build_dir, _statement_at("vfs_read"),
+                   options=("-DMAXTRYLOCK=0", "-DMAXSKIPPED=5", "-DMAXERRORS=2"))
 
 
 @pytest.fixture(scope="session")

@@ -9,17 +9,50 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[2]
 RUNTIME = PROJECT / "runtime"
-AS_GENERATED = Path(__file__).resolve().parent / "as_generated"
+SCRIPTS = Path(__file__).resolve().parent / "scripts"
+KVER = "6.1.0-56-amd64"
+
+
+def translate_script(script, name, workdir, replace=None, options=()):
+    """`stap5 -p3` of SCRIPTS/script into workdir/NAME.c (with `replace`d
+    text first); the script keeps its file name, for run-time messages."""
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    text = (SCRIPTS / script).read_text()
+    for old, new in (replace or {}).items():
+        text = text.replace(old, new)
+    (workdir / script).write_text(text)
+    proc = subprocess.run([sys.executable, "-m", "stap5", "-r", KVER, "-p3", "-m", name,
+                           *options, script], cwd=workdir, capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONPATH=str(PROJECT)))
+    if proc.returncode != 0:
+        raise AssertionError(f"stap5 -p3 {script} failed:\n{proc.stderr}")
+    source = workdir / f"{name}.c"
+    source.write_text(proc.stdout)
+    return source
+
+
+def kernel_address(symbol):
+    """`symbol`'s address in the guest's kernel (booted without KASLR: the
+    System.map address)."""
+    from stap5.vm import system_map
+    with open(system_map(KVER)) as f:
+        for line in f:
+            addr, kind, name = line.split()[:3]
+            if name == symbol and kind in "Tt":
+                return int(addr, 16)
+    raise AssertionError(f"{symbol} not in System.map")
 
 
 def build_module(source, name, workdir, kdir, extra_cflags=""):
-    """Build `source` (a generated-style C file) as NAME.ko in workdir, the
-    way pass 4 does: the runtime and the feature header on the include path."""
+    """Build `source` (generated C) as NAME.ko in workdir, the way pass 4
+    does: the runtime and the feature header on the include path."""
     from stap5.build.features import feature_header
     header = feature_header(kdir)
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
-    shutil.copy(source, workdir / f"{name}.c")
+    if Path(source) != workdir / f"{name}.c":
+        shutil.copy(source, workdir / f"{name}.c")
     (workdir / "Kbuild").write_text(
         f"obj-m := {name}.o\n"
         f"ccflags-y := -I{RUNTIME} -I{header.parent} {extra_cflags}\n")

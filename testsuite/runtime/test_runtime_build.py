@@ -5,7 +5,7 @@ import pytest
 
 from stap5.build import features
 
-from runtime_helpers import AS_GENERATED, build_module
+from runtime_helpers import build_module, translate_script
 
 
 def test_feature_header_for_the_6_1_tree(kernel_build_dir, tmp_path):
@@ -46,7 +46,8 @@ def test_modules_build_without_warnings_with_other_limits(kernel_build_dir, tmp_
     cflags = ("-DMAXSTRINGLEN=128 -DMAXMAPENTRIES=10 -DMAXACTION=50 -DMAXNESTING=8 "
               "-DMAXERRORS=5 -DMAXSKIPPED=1000 -DSTP_BUFFER_SIZE=4096 -DMAXTRYLOCK=1 "
               "-DTRYLOCKDELAY=1 -DSTP_BUFFER_MB=2")
-    ko, warnings = build_module(AS_GENERATED / "script.c", "stap5_rt_limits",
-                                tmp_path, kernel_build_dir, extra_cflags=cflags)
+    source = translate_script("script.stp", "stap5_rt_limits", tmp_path, options=["-g"])
+    ko, warnings = build_module(source, "stap5_rt_limits", tmp_path, kernel_build_dir,
+                                extra_cflags=cflags)
     assert ko.exists()
     assert warnings == []

@@ -16,8 +16,8 @@ import pytest
 
 from testsuite.oracle import runner
 
-AS_GENERATED = Path(__file__).resolve().parent / "as_generated"
-EXPECTED_FILE = AS_GENERATED / "expected_4.8.json"
+SCRIPTS = Path(__file__).resolve().parent / "scripts"
+EXPECTED_FILE = SCRIPTS / "expected_4.8.json"
 
 pytestmark = [pytest.mark.oracle, pytest.mark.vm,
               pytest.mark.skipif(not runner.stap_available(),
@@ -29,7 +29,7 @@ def module_48():
     rt = runner.prepare_runtime()
     work = Path(tempfile.mkdtemp(dir=runner.oracle_dir()))
     # -g: the script has a little embedded C (an address for %m / %M).
-    outcome, module = runner.build(runner.Job("script.stp", cwd=str(AS_GENERATED),
+    outcome, module = runner.build(runner.Job("script.stp", cwd=str(SCRIPTS),
                                               mode="staprun", options=["-g"]), rt, work)
     assert module is not None, outcome.build_stderr
     return module
@@ -43,9 +43,9 @@ def test_48_prints_what_expected_records(guest, module_48):
             seen[mode] = expected[mode]
             continue
         r = guest.run(["staprun", str(module_48), f"mode={mode}"], timeout=120,
-                      cwd=str(AS_GENERATED))
+                      cwd=str(SCRIPTS))
         stderr = r.stderr.decode(errors="replace").replace(
-            str(AS_GENERATED / "script.stp"), "script.stp")
+            str(SCRIPTS / "script.stp"), "script.stp")
         seen[mode] = {"rc": r.rc, "stdout": r.stdout.decode(errors="surrogateescape"),
                       "stderr": stderr}
     if os.environ.get("STAP5_RECORD"):

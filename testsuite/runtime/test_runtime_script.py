@@ -1,10 +1,9 @@
 """The runtime, run by staprun5 in the guest, against SystemTap 4.8's output.
 
-as_generated/script.c is script.stp translated by hand the way the translator
-generates C; each scenario (the script's `mode` global, set as a module
-parameter as stap -G would) must print exactly what 4.8 printed for the same
-script: as_generated/expected_4.8.json was recorded with the 4.8 oracle
-(test_runtime_oracle.py re-checks it against a live 4.8).
+scripts/script.stp, translated by stap5; each scenario (the script's `mode`
+global, set as a module parameter as stap -G would) must print exactly what
+4.8 printed for the same script: scripts/expected_4.8.json was recorded with
+the 4.8 oracle (test_runtime_oracle.py re-checks it against a live 4.8).
 """
 
 import json
@@ -15,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-AS_GENERATED = Path(__file__).resolve().parent / "as_generated"
+SCRIPTS = Path(__file__).resolve().parent / "scripts"
 
 pytestmark = pytest.mark.vm
 
-EXPECTED = json.loads((AS_GENERATED / "expected_4.8.json").read_text())
+EXPECTED = json.loads((SCRIPTS / "expected_4.8.json").read_text())
 
 
 def check_same_as_48(run, mode):

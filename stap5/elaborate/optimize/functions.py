@@ -77,8 +77,10 @@ def merge_duplicate_functions(elab):
             program.functions[name] = kept
         else:
             del program.functions[name]
-    for probe in program.probes:
-        for node in ast.walk(probe.body):
+    bodies = [probe.body for probe in program.probes]
+    bodies += [f.body for f in program.used_functions() if not f.embedded]
+    for body in bodies:
+        for node in ast.walk(body):
             referents = getattr(node, "referents", None)
             if not referents:
                 continue

@@ -1,8 +1,10 @@
 """Probe families, one module each, behind one registry.
 
 To add a family (uprobes, tracepoints, perf...), write a module with a
-`FAMILIES` list of ProbeFamily instances and name it in `_MODULES` (and
-drop its shapes from `unsupported`, which refuses them meanwhile).
+`FAMILIES` list of ProbeFamily instances (registry.py says what a family
+gives each pass) and name it in `_MODULES` (and drop its shapes from
+`unsupported`, which refuses them meanwhile); its C is a runtime file named
+by its RuntimeTable.
 """
 
 import importlib

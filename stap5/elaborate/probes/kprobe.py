@@ -16,10 +16,14 @@ import fnmatch
 from stap5.diagnostics import StapError
 from stap5.elaborate.astutil import with_argument
 from stap5.elaborate.errors import SemanticError
-from stap5.elaborate.probes.registry import ProbeFamily
+from stap5.elaborate.probes.registry import ProbeFamily, RuntimeTable
 from stap5.elaborate.similar import suggest
 from stap5.kernel import kernel_target, symbols
 from stap5.parse import ast
+
+# kprobes and kretprobes, placed by symbol+offset or address: also the
+# mechanism of the DWARF family.
+KPROBES = RuntimeTable("kprobe", "probes/kprobes.c", order=20)
 
 _SHAPES = []
 for _target in ("kprobe.function(string)", "kprobe.module(string).function(string)"):
@@ -30,12 +34,27 @@ for _target in ("kprobe.function(string)", "kprobe.module(string).function(strin
 class KprobeFunction(ProbeFamily):
     name = "kprobe"
     patterns = tuple(_SHAPES)
-    has_registers = True
+    runtime = KPROBES
 
     def supports_entry(self, probe):
         return bool(probe.params.get("return"))     # see elaborate/entry.py
 
-    def derive(self, ctx, point, args):
+    def probe_type(self, probe):
+        return "kretprobe" if probe.params["return"] else "kprobe"
+
+    def is_return(self, probe):
+        return bool(probe.params["return"])
+
+    def c_fields(self, probe):
+        params = probe.params
+        module = params.get("module")
+        in_module = bool(module) and module != "kernel"
+        return {"symbol": "%s:%s" % (module, params["symbol"]) if in_module
+                else params["symbol"],
+                "maxactive": params.get("maxactive") or 0,
+                "optional": bool(probe.point.optional), "in_module": in_module}
+
+    def derive(self, elab, point, args):
         pattern = args["function"]
         module = args.get("module")
         is_return = "return" in args
@@ -43,7 +62,7 @@ class KprobeFunction(ProbeFamily):
         if module is not None:
             names = [pattern]
         else:
-            names = self._expand(ctx, pattern)
+            names = self._expand(elab, pattern)
         derived = []
         for name in names:
             concrete = with_argument(point, "function", name)
@@ -54,12 +73,12 @@ class KprobeFunction(ProbeFamily):
             derived.append((concrete, params))
         return derived
 
-    def _expand(self, ctx, pattern):
-        table = symbols.function_symbols(kernel_target(ctx.session))
+    def _expand(self, elab, pattern):
+        table = symbols.function_symbols(kernel_target(elab.session))
         patterns = expand_braces(pattern)
         has_glob = any(ch in p for p in patterns for ch in "*?[")
         if table is None:
-            ctx.warn_once("Kernel function symbol table missing [man warning::symbols]")
+            elab.warn_once("Kernel function symbol table missing [man warning::symbols]")
             if has_glob:
                 raise StapError("no match (kernel symbol table missing for wildcard '%s')"
                                 % pattern, None, kind="semantic error")
@@ -115,12 +134,18 @@ def expand_braces(pattern):
 class KprobeStatement(ProbeFamily):
     name = "kprobe.statement"
     patterns = ("kprobe.statement(number).absolute",)
-    has_registers = True
+    runtime = KPROBES
 
-    def derive(self, ctx, point, args):
-        if not ctx.session.guru:
+    def probe_type(self, probe):
+        return "kprobe"
+
+    def c_fields(self, probe):
+        return {"symbol": None, "addr": probe.params["address"]}
+
+    def derive(self, elab, point, args):
+        if not elab.session.guru:
             raise StapError("absolute statement probe in unprivileged script; need stap -g",
-                            ctx.deriving_tok, kind="semantic error")
+                            elab.deriving_tok, kind="semantic error")
         address = args["statement"] & ((1 << 64) - 1)
         components = []
         for component in point.components:

@@ -7,12 +7,15 @@ buffer, `.umask(N)` sets the file mode.  Without a name the file is
 called "command".
 
 params: `path` (under /proc/systemtap/MODULE/), `write` (bool), `maxsize`
-(None when not given), `mode` (the file's permission bits).
+(None when not given), `mode` (the file's permission bits from `.umask`; 0
+without it: 0400 for reading, 0200 for writing, as in 4.8).
 """
 
 from stap5.diagnostics import StapError
 from stap5.elaborate.errors import SemanticError
-from stap5.elaborate.probes.registry import ProbeFamily
+from stap5.elaborate.probes.registry import ProbeFamily, RuntimeTable
+
+PROCFS = RuntimeTable("procfs", "probes/procfs.c", order=10)
 
 _SHAPES = []
 for _prefix in ("procfs", "procfs(string)"):
@@ -24,8 +27,9 @@ for _prefix in ("procfs", "procfs(string)"):
 class ProcfsProbe(ProbeFamily):
     name = "procfs"
     patterns = tuple(_SHAPES)
+    runtime = PROCFS
 
-    def derive(self, ctx, point, args):
+    def derive(self, elab, point, args):
         path = args.get("procfs", "command")
         if path is None:
             path = "command"
@@ -46,11 +50,16 @@ class ProcfsProbe(ProbeFamily):
             raise StapError("maxsize must be greater than 0", None, kind="semantic error")
         umask = args.get("umask")
         write = "write" in args
-        mode = 0o222 if write else 0o444
+        mode = 0          # the runtime's default: 0400 to read, 0200 to write
         if umask is not None:
             mode = (0o666 & ~umask) & (0o222 if write else 0o444)
         params = {"path": path, "write": write, "maxsize": maxsize, "mode": mode}
         return [(point, params)]
+
+    def c_fields(self, probe):
+        params = probe.params
+        return {"path": params["path"], "maxsize": params.get("maxsize") or 0,
+                "mode": params["mode"], "write": params["write"]}
 
     def check_group(self, probes):
         # A file has one content: one read handler (any number may write).

@@ -14,7 +14,11 @@ none.
 """
 
 from stap5.diagnostics import StapError
-from stap5.elaborate.probes.registry import ProbeFamily
+from stap5.elaborate.probes.registry import ProbeFamily, RuntimeTable
+
+HRTIMER = RuntimeTable("hrtimer", "probes/hrtimer.c", order=30)
+JIFFIES = RuntimeTable("jiffies", "probes/jiffies.c", order=40)
+PROFILE = RuntimeTable("profile", "probes/profile.c", order=50)
 
 # unit -> (nanoseconds per unit, smallest interval, largest interval) in that unit
 HRTIMER_UNITS = {
@@ -33,12 +37,13 @@ def _error(message):
 
 class HrTimer(ProbeFamily):
     name = "timer"
+    runtime = HRTIMER
     patterns = tuple(p for unit in HRTIMER_UNITS
                      for p in ("timer.%s(number)" % unit,
                                "timer.%s(number).randomize(number)" % unit)) + (
         "timer.hz(number)",)
 
-    def derive(self, ctx, point, args):
+    def derive(self, elab, point, args):
         if "hz" in args:
             hz = args["hz"]
             if hz <= 0:
@@ -58,12 +63,20 @@ class HrTimer(ProbeFamily):
             raise _error("randomization value out of range")
         return [(point, {"interval_ns": interval * scale, "randomize_ns": randomize * scale})]
 
+    def c_fields(self, probe):
+        return {"interval": probe.params["interval_ns"],
+                "randomize": probe.params["randomize_ns"]}
+
 
 class JiffiesTimer(ProbeFamily):
     name = "timer.jiffies"
     patterns = ("timer.jiffies(number)", "timer.jiffies(number).randomize(number)")
+    runtime = JIFFIES
 
-    def derive(self, ctx, point, args):
+    def probe_type(self, probe):
+        return "timer"
+
+    def derive(self, elab, point, args):
         interval = args["jiffies"]
         if not 1 <= interval <= MAX_JIFFIES:
             raise _error("invalid interval for jiffies timer")
@@ -72,13 +85,20 @@ class JiffiesTimer(ProbeFamily):
             raise _error("randomization value out of range")
         return [(point, {"interval_jiffies": interval, "randomize_jiffies": randomize})]
 
+    def c_fields(self, probe):
+        return {"interval": probe.params["interval_jiffies"],
+                "randomize": probe.params["randomize_jiffies"]}
+
 
 class ProfileTimer(ProbeFamily):
     name = "timer.profile"
     patterns = ("timer.profile.tick",)
-    has_registers = True
+    runtime = PROFILE
 
-    def derive(self, ctx, point, args):
+    def probe_type(self, probe):
+        return "profile_timer"
+
+    def derive(self, elab, point, args):
         return [(point, {})]
 
 

@@ -17,7 +17,7 @@ class Unsupported(ProbeFamily):
         self.what = what
         self.patterns = tuple(patterns)
 
-    def derive(self, ctx, point, args):
+    def derive(self, elab, point, args):
         raise SemanticError("%s are not supported by stap5 yet" % self.what)
 
 

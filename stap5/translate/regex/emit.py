@@ -4,7 +4,7 @@ from stap5.translate.regex.captures import ACCEPT_STEP, MAX_GROUPS
 
 
 def _template():
-    from stap5.translate.translator import template_environment
+    from stap5.templates import template_environment
     return template_environment().get_template("regex.j2").module
 
 
