@@ -15,15 +15,17 @@
  * registers and the caller's stack hold, and never looked at (pass 2 refuses
  * a tracepoint of more than STP_TRACEPOINT_MAX_ARGS arguments). The handler
  * reads argument i as c->ips.tracepoint.args[i] (a Location ("arg", i)),
- * truncated to its type by the generated code.
+ * converted to its type when the generated code copies it into the probe's
+ * __tracepoint_arg_NAME local (templates/tracepoints.j2), as stap does.
  */
 
 #include <linux/tracepoint.h>
 
 #define STP_TRACEPOINT_MAX_ARGS 12
 
-struct stp_tracepoint_state {
-	struct stp_probe *probe;
+struct stp_tracepoint_probe {
+	struct stp_probe probe;
+	const char *name;		/* the tracepoint, without its system */
 	struct tracepoint *tp;		/* attached to, or NULL */
 	struct module *owner;		/* the module tp is in, NULL: the kernel */
 };
@@ -31,15 +33,18 @@ struct stp_tracepoint_state {
 static DEFINE_MUTEX(stp_tracepoint_mutex);
 static bool stp_tracepoint_notifier_registered;
 
+/* The script's probes, for the module notifier (set while registered). */
+static struct stp_tracepoint_probe *stp_tracepoint_probes;
+static unsigned stp_tracepoint_nprobes;
+
 static void stp_tracepoint_fire(void *data, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4,
 				u64 a5, u64 a6, u64 a7, u64 a8, u64 a9, u64 a10,
 				u64 a11)
 {
-	struct stp_tracepoint_state *st = data;
+	struct stp_tracepoint_probe *p = data;
 	const u64 args[STP_TRACEPOINT_MAX_ARGS] = {
 		a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11 };
-	struct context *c = stp_probe_enter(st->probe, STAP_SESSION_RUNNING,
-					    stp_probe_type_tracepoint);
+	struct context *c = stp_probe_enter(&p->probe, STAP_SESSION_RUNNING);
 
 	if (c) {
 		c->ips.tracepoint.args = args;
@@ -48,47 +53,35 @@ static void stp_tracepoint_fire(void *data, u64 a0, u64 a1, u64 a2, u64 a3, u64 
 }
 
 /* Attach every probe of ours waiting for `tp` (under stp_tracepoint_mutex). */
-static void stp_tracepoint_attach(struct stp_probe *probes, unsigned n,
-				  struct tracepoint *tp, struct module *owner)
+static void stp_tracepoint_attach(struct tracepoint *tp, struct module *owner)
 {
 	unsigned i;
 
-	for (i = 0; i < n; i++) {
-		struct stp_tracepoint_state *st = probes[i].state;
+	for (i = 0; i < stp_tracepoint_nprobes; i++) {
+		struct stp_tracepoint_probe *p = &stp_tracepoint_probes[i];
 
-		if (probes[i].kind != STP_PROBE_TRACEPOINT || !st || st->tp ||
-		    strcmp(probes[i].u.tracepoint.name, tp->name) != 0)
+		if (p->tp || strcmp(p->name, tp->name) != 0)
 			continue;
-		if (tracepoint_probe_register(tp, (void *)stp_tracepoint_fire, st) == 0) {
-			st->tp = tp;
-			st->owner = owner;
+		if (tracepoint_probe_register(tp, (void *)stp_tracepoint_fire, p) == 0) {
+			p->tp = tp;
+			p->owner = owner;
 		}
 	}
 }
 
-static void stp_tracepoint_detach(struct stp_tracepoint_state *st)
+static void stp_tracepoint_detach(struct stp_tracepoint_probe *p)
 {
-	if (st->tp) {
-		tracepoint_probe_unregister(st->tp, (void *)stp_tracepoint_fire, st);
-		st->tp = NULL;
-		st->owner = NULL;
+	if (p->tp) {
+		tracepoint_probe_unregister(p->tp, (void *)stp_tracepoint_fire, p);
+		p->tp = NULL;
+		p->owner = NULL;
 	}
 }
 
-struct stp_tracepoint_search {
-	struct stp_probe *probes;
-	unsigned n;
-};
-
-static void stp_tracepoint_visit_builtin(struct tracepoint *tp, void *priv)
+static void stp_tracepoint_visit_builtin(struct tracepoint *tp, void *unused)
 {
-	struct stp_tracepoint_search *search = priv;
-
-	stp_tracepoint_attach(search->probes, search->n, tp, NULL);
+	stp_tracepoint_attach(tp, NULL);
 }
-
-/* The script's probes, for the module notifier (set while registered). */
-static struct stp_tracepoint_search stp_tracepoint_probes;
 
 static int stp_tracepoint_module_event(struct notifier_block *nb, unsigned long event,
 				       void *data)
@@ -100,18 +93,12 @@ static int stp_tracepoint_module_event(struct notifier_block *nb, unsigned long 
 	mutex_lock(&stp_tracepoint_mutex);
 	if (event == MODULE_STATE_COMING) {
 		for (i = 0; i < mod->num_tracepoints; i++)
-			stp_tracepoint_attach(stp_tracepoint_probes.probes,
-					      stp_tracepoint_probes.n,
-					      tracepoint_ptr_deref(&mod->tracepoints_ptrs[i]),
+			stp_tracepoint_attach(tracepoint_ptr_deref(&mod->tracepoints_ptrs[i]),
 					      mod);
 	} else if (event == MODULE_STATE_GOING) {
-		for (i = 0; i < stp_tracepoint_probes.n; i++) {
-			struct stp_tracepoint_state *st = stp_tracepoint_probes.probes[i].state;
-
-			if (stp_tracepoint_probes.probes[i].kind == STP_PROBE_TRACEPOINT &&
-			    st && st->owner == mod)
-				stp_tracepoint_detach(st);
-		}
+		for (i = 0; i < stp_tracepoint_nprobes; i++)
+			if (stp_tracepoint_probes[i].owner == mod)
+				stp_tracepoint_detach(&stp_tracepoint_probes[i]);
 	}
 	mutex_unlock(&stp_tracepoint_mutex);
 	return NOTIFY_OK;
@@ -121,10 +108,9 @@ static struct notifier_block stp_tracepoint_notifier = {
 	.notifier_call = stp_tracepoint_module_event,
 };
 
-static void stp_tracepoint_unregister(struct stp_probe *probes, unsigned n)
+static void stp_tracepoint_unregister(struct stp_tracepoint_probe *probes, unsigned n)
 {
 	unsigned i;
-	bool any = false;
 
 	/* Detaches module tracepoints (GOING for each module); must not be
 	 * called under stp_tracepoint_mutex, which the notifier takes. */
@@ -133,61 +119,34 @@ static void stp_tracepoint_unregister(struct stp_probe *probes, unsigned n)
 		stp_tracepoint_notifier_registered = false;
 	}
 	mutex_lock(&stp_tracepoint_mutex);
-	for (i = 0; i < n; i++) {
-		if (probes[i].kind != STP_PROBE_TRACEPOINT || !probes[i].state)
-			continue;
-		stp_tracepoint_detach(probes[i].state);
-		any = true;
-	}
+	for (i = 0; i < n; i++)
+		stp_tracepoint_detach(&probes[i]);
+	stp_tracepoint_probes = NULL;
+	stp_tracepoint_nprobes = 0;
 	mutex_unlock(&stp_tracepoint_mutex);
-	if (!any)
-		return;
-	/* No callback may still be running on the states freed below. */
+	/* No callback may still be running when the module goes. */
 	tracepoint_synchronize_unregister();
-	for (i = 0; i < n; i++) {
-		if (probes[i].kind != STP_PROBE_TRACEPOINT)
-			continue;
-		kfree(probes[i].state);
-		probes[i].state = NULL;
-	}
-	stp_tracepoint_probes.probes = NULL;
-	stp_tracepoint_probes.n = 0;
 }
 
-static int stp_tracepoint_register(struct stp_probe *probes, unsigned n)
+static int stp_tracepoint_register(struct stp_tracepoint_probe *probes, unsigned n)
 {
 	unsigned i;
 	bool waiting = false;
 	int rc;
 
-	for (i = 0; i < n; i++) {
-		if (probes[i].kind != STP_PROBE_TRACEPOINT)
-			continue;
-		probes[i].state = kzalloc(sizeof(struct stp_tracepoint_state), GFP_KERNEL);
-		if (!probes[i].state) {
-			stp_probe_registration_error(&probes[i], -ENOMEM);
-			stp_tracepoint_unregister(probes, n);
-			return -ENOMEM;
-		}
-		((struct stp_tracepoint_state *)probes[i].state)->probe = &probes[i];
-	}
-	stp_tracepoint_probes.probes = probes;
-	stp_tracepoint_probes.n = n;
-
 	mutex_lock(&stp_tracepoint_mutex);
-	for_each_kernel_tracepoint(stp_tracepoint_visit_builtin, &stp_tracepoint_probes);
-	for (i = 0; i < n; i++) {
-		struct stp_tracepoint_state *st = probes[i].state;
-
-		if (probes[i].kind == STP_PROBE_TRACEPOINT && !st->tp)
-			waiting = true;
-	}
+	stp_tracepoint_probes = probes;
+	stp_tracepoint_nprobes = n;
+	for_each_kernel_tracepoint(stp_tracepoint_visit_builtin, NULL);
+	for (i = 0; i < n; i++)
+		waiting |= !probes[i].tp;
 	mutex_unlock(&stp_tracepoint_mutex);
 
 	/* The rest may be in modules, loaded now or later. */
 	if (waiting) {
 		rc = register_tracepoint_module_notifier(&stp_tracepoint_notifier);
 		if (rc) {
+			stp_probe_registration_error(&probes[0].probe, rc);
 			stp_tracepoint_unregister(probes, n);
 			return rc;
 		}

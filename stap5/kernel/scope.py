@@ -64,6 +64,11 @@ class Scope:
         argument as written ("kernel", "kernel<linux/fs.h>", a path...)."""
         return None
 
+    def constant(self, name):
+        """The value of a pseudo-variable the probe point defines
+        (a tracepoint's `$$name`, `$$system`), or None."""
+        return None
+
     def describe(self):
         """Where the probe is, for "unable to find local" messages: 4.8 says
         "dieoffset 0x32cb7a6 in kernel, near pc 0xffffffff813669e0 in

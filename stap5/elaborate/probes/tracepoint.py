@@ -16,20 +16,42 @@ its TracepointScope (the Variables, each an ("arg", i) of the callback).
 
 from stap5.elaborate.astutil import with_argument
 from stap5.elaborate.errors import SemanticError
-from stap5.elaborate.probes.registry import ProbeFamily
+from stap5.elaborate.probes.registry import ProbeFamily, RuntimeTable
 from stap5.elaborate.similar import suggest
 from stap5.elaborate.unordered_map import iteration_order
-from stap5.kernel import kernel_target
+from stap5.kernel import ctype, kernel_target
 from stap5.kernel.tracepoints import tracepoint_table
 
 # The runtime's callback takes this many arguments after its data pointer
 # (Debian 6.1's largest tracepoint has 12).
 MAX_ARGUMENTS = 12
 
+TRACEPOINTS = RuntimeTable("tracepoint", "probes/tracepoints.c", order=25,
+                           template="tracepoints.j2")
+
 
 class Tracepoint(ProbeFamily):
     name = "tracepoint"
     patterns = ("kernel.trace(string)",)
+    runtime = TRACEPOINTS
+
+    def probe_type(self, probe):
+        return "kernel_tracepoint"
+
+    def c_fields(self, probe):
+        return {"name": probe.params["name"]}
+
+    def local_initializers(self, probe):
+        """Each argument the handler uses, into its __tracepoint_arg_NAME
+        local (elaborate/tvars), converted to its type: `conversion` is the
+        C type the 64-bit slot is cast to first."""
+        initializers = []
+        for index, variable in enumerate(probe.scope.parameters()):
+            symbol = probe.locals.get("__tracepoint_arg_" + variable.name)
+            if symbol is not None:
+                initializers.append((symbol, {"index": index,
+                                              "conversion": _conversion(variable.type)}))
+        return initializers
 
     def derive(self, ctx, point, args):
         pattern = args["trace"]
@@ -56,6 +78,18 @@ class Tracepoint(ProbeFamily):
                             {"name": tracepoint.name, "system": tracepoint.system,
                              "scope": scope, "nargs": nargs}))
         return derived
+
+
+def _conversion(ctype_):
+    """The C type an argument's 64-bit slot is cast to before it becomes
+    a long: its integer type (sign-extended or not), bool, or the whole
+    slot (pointers, small structs)."""
+    target = ctype_.strip()
+    if getattr(target, "encoding", None) == ctype.BOOLEAN:
+        return "bool"
+    if target.is_integer and target.size in (1, 2, 4, 8):
+        return "%s%d" % ("s" if target.is_signed else "u", target.size * 8)
+    return "u64"
 
 
 def _in_48_order(table, found):

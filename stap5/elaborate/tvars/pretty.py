@@ -38,8 +38,10 @@ class Printer:
         counters = self.expander.counters
         number = counters.pretty_deref
         counters.pretty_deref += 1
+        # Called from the print function: its own parameters, passed on.
+        passed = [(name, ast.Symbol(name, tok=self.tok)) for name, _arg in self.params]
         return self.expander.function("pretty_print_deref", str(number), self.tok, expr,
-                                      self.params)
+                                      passed)
 
     def _print_function(self, fmt, values):
         """__private_FILE__dwarf_pretty_print_N(params): the sprintf, in a try."""

@@ -11,6 +11,8 @@ kernel types, and the prototypes of tracepoints.
     types = module_btf(target, "9p")     # a module's, over vmlinux's
     missing_reason(target)               # why kernel_btf is None
     btf_function_scope(target, "vfs_read", is_return=False)  # a Scope
+    kernel_scope(target)                 # the kernel's types, for @cast
+    find_kernel_type(target, "task_struct", module=None)
 
 Files are located by KernelTarget.btf_candidates(); a compressed image
 (/boot/vmlinuz-R) is unpacked once and its BTF kept in the cache.
@@ -59,6 +61,28 @@ def module_btf(target, module):
                                              base=kernel)
                     break
     return _modules[key]
+
+
+def kernel_scope(target):
+    """The kernel-wide Scope from BTF (stap5.kernel.scope.kernel_scope
+    asks each reader), or None without BTF."""
+    types = kernel_btf(target)
+    if types is None:
+        return None
+    from stap5.kernel.btf.scope import BtfKernelScope
+    return BtfKernelScope(target, types)
+
+
+def find_kernel_type(target, name, module=None):
+    """The CType `@cast(p, "name"[, module])` names, from BTF: the kernel's
+    types for no module, "kernel" or "kernel<header.h>" (BTF has every
+    type the kernel was built with, whatever the header), a module's own
+    (over the kernel's) for a module name; None if unknown."""
+    if module and not module.startswith("kernel"):
+        types = module_btf(target, module.split("<")[0])
+    else:
+        types = kernel_btf(target)
+    return types.find_type(name) if types is not None else None
 
 
 def missing_reason(target):

@@ -47,14 +47,31 @@ class BtfFunctionScope(Scope):
             return None
         return Variable("return", self.function_type.return_type, location)
 
-    def find_type(self, name):
-        return self.types.find_type(name)
+    def find_type(self, name, module=None):
+        from stap5.kernel.btf import find_kernel_type
+        return find_kernel_type(self.target, name, module)
 
     def unavailable_reason(self, name):
         return ("the kernel's BTF knows only the parameters of '%s'%s; '$%s' needs the "
                 "kernel's DWARF: %s" % (self.function,
                                         " and its return value" if self.is_return else "",
                                         name, debuginfo_hint(self.target)))
+
+
+class BtfKernelScope(Scope):
+    """The kernel as a whole, from BTF: its types for @cast (BTF has no
+    globals but per-CPU ones, so no @var)."""
+
+    source = "btf"
+
+    def __init__(self, target, types):
+        self.target = target
+        self.types = types
+        self.origin = types.btf.origin
+
+    def find_type(self, name, module=None):
+        from stap5.kernel.btf import find_kernel_type
+        return find_kernel_type(self.target, name, module)
 
 
 def function_scope(target, name, is_return=False):

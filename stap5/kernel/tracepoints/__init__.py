@@ -65,7 +65,8 @@ class TracepointScope(Scope):
     "btf" when the types are the kernel's prototype, "headers" when they
     were read from the header's TP_PROTO."""
 
-    def __init__(self, tracepoint, variables, types, source, origin):
+    def __init__(self, target, tracepoint, variables, types, source, origin):
+        self.target = target
         self.tracepoint = tracepoint
         self._variables = variables
         self.types = types
@@ -75,11 +76,24 @@ class TracepointScope(Scope):
     def parameters(self):
         return list(self._variables)
 
-    def find_type(self, name):
-        return self.types.find_type(name) if self.types is not None else None
+    def constant(self, name):
+        if name == "$$name":
+            return self.tracepoint.name
+        if name == "$$system":
+            return self.tracepoint.system
+        return None
+
+    def find_type(self, name, module=None):
+        from stap5.kernel.btf import find_kernel_type
+        return find_kernel_type(self.target, name, module)
 
     def unavailable_reason(self, name):
-        return None
+        # 4.8's words; its alternatives: the closest first, ties by name.
+        from stap5.elaborate.similar import levenshtein
+        names = ["$$name", "$$parms", "$$vars"] + ["$" + v.name for v in self._variables]
+        ranked = sorted(sorted(names), key=lambda n: levenshtein("$" + name, n))
+        return "unable to find tracepoint variable '$%s' (alternatives: %s)" % (
+            name, ", ".join(ranked))
 
 
 class TracepointTable:
@@ -125,7 +139,7 @@ class TracepointTable:
             else:
                 source, origin = "headers", tracepoint.header
             found = self._scopes[tracepoint.full_name] = TracepointScope(
-                tracepoint, variables, types, source, origin)
+                self.target, tracepoint, variables, types, source, origin)
         return found
 
 
