@@ -213,3 +213,28 @@ def test_index_is_cached(types, monkeypatch, tmp_path):
     for name in ("struct file", "task_struct", "size_t"):
         assert again.find_type(name).size == first.find_type(name).size \
             == types.find_type(name).size
+
+
+def test_same_types_as_the_dwarf_reader(target, types):
+    """BTF and the kernel's DWARF (stap5/kernel/dwarf) give the same model:
+    sizes, member offsets, bitfields and spellings, two levels deep."""
+    from stap5.kernel import debuginfo
+    from stap5.kernel.dwarf import open_module
+    path = debuginfo.kernel_debuginfo(target)
+    if path is None:
+        pytest.skip("no DWARF of %s here (stap5-prep --debuginfo)" % KERNEL)
+    dwarf = open_module(path, "kernel", None)
+    compared = 0
+    for name in STRUCTS:
+        ours, theirs = types.find_type("struct " + name), dwarf.find_type("struct " + name)
+        assert ours.size == theirs.size, name
+        pairs = [(ours, theirs)] + [
+            (m.type.strip(), d.type.strip()) for m, d in zip(ours.members, theirs.members)
+            if isinstance(m.type.strip(), ctype.Struct)]
+        for struct_btf, struct_dwarf in pairs:
+            assert [(m.name, m.offset, m.bit_size, m.bit_offset, m.type.spelling())
+                    for m in struct_btf.members] == \
+                [(m.name, m.offset, m.bit_size, m.bit_offset, m.type.spelling())
+                 for m in struct_dwarf.members], name
+            compared += len(struct_btf.members)
+    assert compared > 1000

@@ -163,7 +163,8 @@ class _Expander(Rewriter):
         if _argument_index(variable) is not None:
             # A tracepoint argument: its local, passed in as `pointer`.
             index_params.append(("pointer", self._argument_local(variable, node.tok)))
-            start = access.Place(ast.Symbol("pointer", tok=node.tok), variable.type, "value")
+            start = access.Place(ast.Symbol("pointer", tok=node.tok), variable.type, "value",
+                                 converted=True)
         else:
             start = access.location_place(variable, builder, self.scope.module)
         place = access.follow(start, components, builder, index_params)

@@ -166,7 +166,8 @@ class DwarfScope(Scope):
                             decl_line=die.integrated(D.AT_decl_line))
         return None
 
-    def find_type(self, name):
+    def find_type(self, name, module=None):
+        # (the Scope interface's `module`: this module's types for now)
         return self.module.find_type(name)
 
 
