@@ -24,17 +24,8 @@ struct kretprobe_instance;
 struct pt_regs;
 
 #ifdef STP_NEED_REGEX_MATCH
-/* The last `=~` of a script that asks for its groups (matched(), ngroups()):
- * written by the translator's capturing matchers, read by tapset regex.stp. */
-#define STP_REGEX_MAX_GROUPS 32
-struct stp_regex_match {
-	int result;		/* the last =~ matched */
-	int ngroups;		/* groups of its pattern, group 0 (the whole match) included */
-	/* group g is subject[offsets[2g] .. offsets[2g + 1]), -1 when it took no part */
-	int offsets[2 * STP_REGEX_MAX_GROUPS];
-	string_t subject;	/* a copy of its subject */
-	uint16_t scratch[MAXSTRINGLEN + 2];	/* the matcher's working memory */
-};
+/* The last `=~` of a script that asks for its groups (matched(), ngroups()). */
+#include "regex.h"
 #endif
 
 struct context {

@@ -30,6 +30,7 @@ static const struct stp_script *stp_script;
 static struct dentry *stp_debugfs_dir;
 static DEFINE_MUTEX(stp_session_mutex);
 static bool stp_session_started, stp_session_stopped;
+static bool stp_session_detached;	/* runs on without staprun5 */
 
 /* "start": begin probes, then every other probe. */
 static int stp_session_start(void)
@@ -94,6 +95,17 @@ static void stp_session_stop(void)
 	stp_ctl_send(STP_MSG_DONE, &done, sizeof(done));
 }
 
+/* "detach" / "attach": whether the session outlives staprun5's ctl, with
+ * the data channel as a flight recorder meanwhile. */
+static int stp_session_set_detached(bool detached)
+{
+	if (!stp_session_started || stp_session_stopped)
+		return -EINVAL;
+	stp_session_detached = detached;
+	stp_relay_set_flight_recorder(detached);
+	return 0;
+}
+
 /* A command written to ctl by staprun5. */
 static int stp_session_command(const char *cmd)
 {
@@ -104,17 +116,22 @@ static int stp_session_command(const char *cmd)
 		rc = stp_session_start();
 	else if (strcmp(cmd, STP_CMD_STOP) == 0)
 		stp_session_stop();
+	else if (strcmp(cmd, STP_CMD_DETACH) == 0)
+		rc = stp_session_set_detached(true);
+	else if (strcmp(cmd, STP_CMD_ATTACH) == 0)
+		rc = stp_session_set_detached(false);
 	else
 		rc = -EINVAL;
 	mutex_unlock(&stp_session_mutex);
 	return rc;
 }
 
-/* staprun5 closed ctl: do not leave probes running unattended. */
+/* staprun5 closed ctl: do not leave probes running unattended, unless it
+ * detached ("detach") to leave them running. */
 static void stp_session_detach(void)
 {
 	mutex_lock(&stp_session_mutex);
-	if (stp_session_started)
+	if (stp_session_started && !stp_session_detached)
 		stp_session_stop();
 	mutex_unlock(&stp_session_mutex);
 }

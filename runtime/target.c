@@ -7,7 +7,8 @@
  * script's error, with stap's words, never an oops.
  */
 
-#define STP_MSG_TARGET_READ_FAULT "%s read fault [man error::fault] at 0x%lx"
+/* 4.8's words, for kernel and user reads alike */
+#define STP_MSG_TARGET_READ_FAULT "read fault [man error::fault] at 0x%lx"
 
 /* Register `regno` (DWARF numbering) of the probed code. */
 static inline int64_t stp_dwarf_register(const struct pt_regs *regs, int regno)
@@ -62,7 +63,7 @@ static inline bool stp_target_read(struct context *c, bool user, unsigned long a
 
 	if (unlikely(rc)) {
 		snprintf(c->error_buffer, sizeof(c->error_buffer),
-			 STP_MSG_TARGET_READ_FAULT, user ? "user" : "kernel", addr);
+			 STP_MSG_TARGET_READ_FAULT, addr);
 		c->last_error = c->error_buffer;
 		return false;
 	}

@@ -14,7 +14,8 @@ LONG_OPTIONS = [
     "runtime=", "bpf", "dump-probe-types", "dump-probe-aliases", "dump-functions",
     "skip-badvars", "suppress-handler-errors", "tmpdir=", "modinfo=",
     "suppress-time-limits", "prologue-searching==", "ldd", "all-modules",
-    "check-version", "vm", "use-server==", "remote=", "sysroot=", "sysenv=",
+    "check-version", "vm", "use-server==", "remote=", "remote-prefix", "sysroot=",
+    "sysenv=",
     "download-debuginfo==", "save-uprobes", "target-namespace=", "color==",
     "colour==",
 ]
@@ -22,11 +23,10 @@ LONG_OPTIONS = [
 # Options stap has that stap5 does not implement (yet): a clear refusal.
 UNSUPPORTED = {
     "-t": "probe timing (-t)", "-q": "tapset coverage (-q)", "-i": "interactive mode (-i)",
-    "-F": "flight recorder mode (-F)", "-S": "output file rotation (-S)",
     "-d": "unwind/symbol data (-d)", "-P": "prologue searching (-P)",
     "--prologue-searching": "prologue searching", "--ldd": "--ldd",
     "--all-modules": "--all-modules", "--use-server": "compile servers",
-    "--remote": "remote execution", "--sysroot": "--sysroot", "--sysenv": "--sysenv",
+"--sysroot": "--sysroot", "--sysenv": "--sysenv",
     "--download-debuginfo": "--download-debuginfo", "--save-uprobes": "--save-uprobes",
     "--target-namespace": "--target-namespace", "--bpf": "the bpf runtime",
     "--check-version": "--check-version",
@@ -74,6 +74,10 @@ Options:
    -m MODULE  set probe module name, instead of
               stap_<hash>
    -o FILE    send script output to file, instead of stdout.
+   -S SIZE[,N] with -o: go on in a new output file every SIZE megabytes,
+              keeping the last N files
+   -F         flight recorder: leave the probes running, detached (staprun5 -A
+              attaches); with -o, run in the background instead
    -E SCRIPT  run the SCRIPT in addition to the main script specified
               through -e or a script file
    -c CMD     start the probes, run CMD, and exit when it finishes
@@ -81,6 +85,11 @@ Options:
    -T TIME    terminate the script after TIME seconds
    --vm       run pass 5 in a QEMU virtual machine of the target kernel
               (see stap5-prep --vm)
+   --remote=URL
+              set the execution target to the given host (ssh://[USER@]HOST[:PORT],
+              [USER@]HOST, or direct://); may be repeated
+   --remote-prefix
+              prefix each line of remote output with the host's index
    --privilege=PRIVILEGE_LEVEL
               check the script for constructs not allowed at the given privilege level
    --unprivileged
@@ -180,15 +189,53 @@ def parse_args(argv):
             raise SessionError("stap5: option %s is not supported yet" % opt)
         handler(session, value)
 
+    informational = getattr(session, "show_help", False) or \
+        getattr(session, "show_version", False)
+    if not informational:
+        _check_temporary_directory()
     if session.script_text is None and session.list_mode is None and session.dump is None \
-            and not getattr(session, "show_help", False) \
-            and not getattr(session, "show_version", False):
+            and not informational:
         if not rest:
             raise UsageError("A script must be specified.")
         session.script_file = rest[0]
         rest = rest[1:]
+    if session.target_command is not None and session.target_pid is not None:
+        raise UsageError("You can't specify -c and -x together.")
+    if session.guru and session.privilege != "stapdev":
+        raise UsageError("You can't specify -g and --privilege=%s together."
+                         % session.privilege)
     session.args = rest
+    if session.flight_recorder and session.vm:
+        raise SessionError("stap5: -F cannot be used with --vm: the guest ends with the run")
+    if session.remotes and (session.vm or session.flight_recorder):
+        raise SessionError("stap5: --remote cannot be used with %s"
+                           % ("--vm" if session.vm else "-F"))
     return session
+
+
+# stap's safety pattern for $TMPDIR (matched without regard to case).
+TMPDIR_PATTERN = "^[-/._0-9a-z]+$"
+
+
+def _check_temporary_directory():
+    """What stap checks as it makes its temporary directory, before it reads
+    any script: a $TMPDIR it accepts, where a directory can be made."""
+    import random
+    import re
+    import string
+    base = os.environ.get("TMPDIR")
+    path = os.path.join(base or "/tmp", "stap" + "".join(
+        random.choice(string.ascii_letters + string.digits) for _ in range(6)))
+    try:
+        os.mkdir(path, 0o700)
+        os.rmdir(path)
+    except OSError as exc:
+        raise SessionError('cannot create temporary directory (" %s "): %s'
+                           % (path, exc.strerror)) from None
+    # (checked once the directory could be made, as stap does)
+    if base is not None and not re.match(TMPDIR_PATTERN, base, re.IGNORECASE):
+        raise SessionError("ERROR: Safety pattern mismatch for TMPDIR ('%s' vs. '%s') rc=1"
+                           % (base, TMPDIR_PATTERN))
 
 
 def _set_pass(session, value):
@@ -236,16 +283,12 @@ def _flag(attribute):
     return setter
 
 
-def _positive_int(option):
-    def convert(value):
-        try:
-            number = int(value)
-        except ValueError:
-            number = -1
-        if number < 0:
-            raise SessionError("Invalid %s argument '%s'." % (option, value))
-        return number
-    return convert
+def _set_buffer_size(session, value):
+    import re
+    # strtol's reading: blanks and a sign before the digits, nothing after
+    if not re.match(r"\s*[-+]?[0-9]+$", value) or not 1 <= int(value) <= 4095:
+        raise SessionError("Invalid buffer size (should be 1-4095).")
+    session.buffer_size = int(value)
 
 
 def _set_module_name(session, value):
@@ -270,14 +313,36 @@ def _set_global(session, value):
     session.global_settings.append(value)
 
 
+SIZE_SPEC_PATTERN = "^[0-9]+(,[0-9]+)?$"
+
+
+def _set_output_rotation(session, value):
+    import re
+    if not re.match(SIZE_SPEC_PATTERN, value):
+        raise SessionError("ERROR: Safety pattern mismatch for -S parameter ('%s' vs. '%s') rc=1"
+                           % (value, SIZE_SPEC_PATTERN))
+    session.output_rotation = value
+
+
+def _add_remote(session, value):
+    from stap5.remote.url import RemoteUrlError, parse
+    try:
+        parse(value)
+    except RemoteUrlError as exc:
+        raise SessionError(str(exc)) from None
+    session.remotes.append(value)
+
+
 def _set_privilege(session, value):
     if value not in PRIVILEGE_LEVELS:
         raise SessionError("Invalid argument '%s' for --privilege." % value)
-    session.privilege = value
+    if getattr(session, "privilege_given", value) != value:
+        raise SessionError("Privilege level may be set only once.")
+    session.privilege = session.privilege_given = value
 
 
 def _set_unprivileged(session, _value):
-    session.privilege = "stapusr"
+    _set_privilege(session, "stapusr")
 
 
 def _set_list(mode):
@@ -343,7 +408,8 @@ _HANDLERS = {
     "-x": _set_target_pid, "-T": _set_timeout, "-k": _flag("keep_tmpdir"),
     "-g": _flag("guru"), "-u": _flag("unoptimized"), "-w": _flag("suppress_warnings"),
     "-W": _flag("warnings_as_errors"), "-b": _flag("bulk"),
-    "-s": _set("buffer_size", _positive_int("-s")),
+    "-s": _set_buffer_size,
+    "-S": _set_output_rotation, "-F": _flag("flight_recorder"),
     "-l": _set_list("l"), "-L": _set_list("L"),
     "--dump-functions": _set_dump("functions"),
     "--dump-probe-types": _set_dump("probe-types"),
@@ -354,6 +420,7 @@ _HANDLERS = {
     "--suppress-handler-errors": _flag("suppress_handler_errors"),
     "--suppress-time-limits": _flag("suppress_time_limits"),
     "--tmpdir": _set("tmpdir"), "--vm": _flag("vm"),
+    "--remote": _add_remote, "--remote-prefix": _flag("remote_prefix"),
     "--color": lambda session, value: None, "--colour": lambda session, value: None,
 }
 

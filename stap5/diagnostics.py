@@ -65,11 +65,13 @@ class StapError(Exception):
     ``tok`` the token it is about (may be None); ``label`` is "saw" or "at",
     the word stap puts before the token's description.  ``followers`` are
     further errors the same mistake produces, reported right after it (stap's
-    "macro '@m' first defined here").
+    "macro '@m' first defined here").  ``similarity``: the message that
+    decides whether a later error is similar, when not this one's (a
+    lexical error is as similar as what the parser expected there).
     """
 
     def __init__(self, message, tok=None, kind="parse error", label="saw", extra=(),
-                 followers=()):
+                 followers=(), similarity=None):
         super().__init__(message)
         self.message = message
         self.tok = tok
@@ -77,6 +79,8 @@ class StapError(Exception):
         self.label = label
         self.extra = list(extra)    # further (label, token) pairs to show
         self.followers = list(followers)
+        self.similarity = similarity
+        self.counted = True         # in the count line ("2 parse errors.")
 
     def render(self):
         return render_diagnostic(self.kind, self.message, self.tok, self.label, self.extra)
@@ -154,6 +158,54 @@ def render_token(label, tok):
     return out
 
 
+def source_lines(tok, indent):
+    """A token's source line and caret, indented as stap's warnings (1) and
+    semantic errors (8) have them."""
+    line, col = tok.position()
+    text = tok.file.line_text(line)
+    pad = " " * indent
+    return ["%ssource: %s" % (pad, text),
+            "%s        %s" % (pad, caret_line(text, col))]
+
+
+def location_lines(tok, indent):
+    """The token's source line and caret, then those of the macro uses it
+    was expanded from, innermost first."""
+    lines = source_lines(tok, indent)
+    expansion_chain = getattr(tok, "expansion_chain", None)
+    for origin in expansion_chain() if expansion_chain else ():
+        lines.append("\tin expansion of macro: %s at %s"
+                     % (describe_token(origin), token_location(origin)))
+        lines.extend(source_lines(origin, indent))
+    return lines
+
+
+def about(message, tok):
+    """`message: <token> at <location>`, stap's first line of a warning or
+    semantic error."""
+    if tok is None:
+        return message
+    return "%s: %s at %s" % (message, describe_token(tok), token_location(tok))
+
+
+class StapWarning:
+    """A warning (-w silences them; each message is printed once unless
+    -v, the others counted)."""
+
+    def __init__(self, message, tok=None):
+        self.message = message
+        self.tok = tok
+
+    def render(self):
+        lines = ["WARNING: " + about(self.message, self.tok)]
+        if self.tok is not None:
+            lines.extend(location_lines(self.tok, 1))
+        return "\n".join(lines) + "\n"
+
+    def key(self):
+        return ("warning", self.message)
+
+
 def render_diagnostic(kind, message, tok=None, label="saw", extra=()):
     lines = ["%s: %s" % (kind, message)]
     if tok is not None:
@@ -186,23 +238,42 @@ class Reporter:
     def _verbose(self, pass_number):
         return self.session is not None and self.session.verbosity(pass_number) > 0
 
-    def print_errors(self, errors, kind_word, pass_number=1):
+    def print_warning(self, warning, pass_number=1):
+        if self.session is not None and self.session.suppress_warnings:
+            return
+        key = warning.key()
+        if key in self._seen and not self._verbose(pass_number):
+            self.suppressed_warnings += 1
+            return
+        self._seen.add(key)
+        self.out.write(warning.render())
+
+    def print_errors(self, errors, kind_word, pass_number=1, warnings=()):
         """Print errors and their count line ("1 parse error."; none if
-        kind_word is None)."""
+        kind_word is None); `warnings`, (number of errors before it,
+        StapWarning), come out among them."""
         out = self.out
         verbose = self._verbose(pass_number)
-        for err in errors:
+        pending = list(warnings)
+        for index, err in enumerate(errors):
+            while pending and pending[0][0] <= index:
+                self.print_warning(pending.pop(0)[1], pass_number)
             # Two errors are similar when their messages are; for errors
             # pointing `at:` a token, when their tokens are the same too.
-            key = (err.kind, err.message,
-                   getattr(err.tok, "text", None) if err.label == "at" else None)
+            if err.similarity is not None:
+                key = (err.kind, err.similarity, None)
+            else:
+                key = (err.kind, err.message,
+                       getattr(err.tok, "text", None) if err.label == "at" else None)
             if key in self._seen and not verbose:
                 self.suppressed += 1
                 continue
             self._seen.add(key)
             out.write(err.render() + "\n")
-        if kind_word is not None:
-            count = len(errors)
+        for _, warning in pending:
+            self.print_warning(warning, pass_number)
+        if kind_word is not None and errors:
+            count = sum(1 for err in errors if err.counted)
             out.write("%d %s%s.\n" % (count, kind_word, "" if count == 1 else "s"))
 
     def print_summary(self):

@@ -47,6 +47,9 @@ def memory_usage():
 def run(session):
     """Run passes 1..session.last_pass; return the exit status."""
     try:
+        if session.remotes and session.list_mode is None and session.dump is None:
+            from stap5 import remote
+            return remote.run(session)
         return _run_passes(session)
     except SessionError as exc:
         sys.stderr.write("%s\n" % exc)
@@ -194,8 +197,12 @@ def _passes_3_to_5(session, program, cache):
 
 
 def _after_build(session, ko, cache):
-    """-p4 prints the module; otherwise pass 5 runs it."""
+    """-p4 prints the module; otherwise pass 5 runs it (or, for --remote, it
+    is handed to stap5.remote, which runs pass 5 on each host)."""
     import shutil
+    if session.module_sink is not None:
+        session.module_sink(ko)
+        return 0
     if session.last_pass == 4:
         if session.module_name:
             target = session.module_name + ".ko"
@@ -207,7 +214,10 @@ def _after_build(session, ko, cache):
     return _pass5(session, ko)
 
 
-def _pass5(session, ko):
+def staprun_args(session, ko, remote=False):
+    """staprun5's command line for pass 5 (remote: the output comes back here, so
+    no -o, no rotation, no -F)."""
+    local = not session.vm and not remote
     args = []
     args += ["-v"] * session.verbosity(5)
     if session.suppress_warnings:
@@ -220,10 +230,20 @@ def _pass5(session, ko):
         args += ["-T", str(session.timeout)]
     if session.buffer_size:
         args += ["-b", str(session.buffer_size)]
-    if session.output_file and not session.vm:
+    if session.output_file and local:
         args += ["-o", session.output_file]
+    if session.output_rotation and local:
+        args += ["-S", session.output_rotation]
+    if session.flight_recorder and not remote:
+        # In memory: load, start, detach; to a file: in the background.
+        args.append("-D" if session.output_file else "-L")
     args.append(ko)
     args += session.global_settings
+    return args
+
+
+def _pass5(session, ko):
+    args = staprun_args(session, ko)
     timer = PassTimer()
     if session.verbosity(5):
         sys.stderr.write("Pass 5: starting run.\n")
@@ -231,7 +251,7 @@ def _pass5(session, ko):
     if session.vm:
         from stap5.vm.pass5 import run_in_guest
         rc = run_in_guest(session.kernel_release, args, session.output_file,
-                          session.verbosity(5))
+                          session.verbosity(5), rotation=session.output_rotation)
     else:
         from stap5.run import staprun
         rc = staprun.main(args)

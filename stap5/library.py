@@ -14,9 +14,9 @@ def _subdirectories(root, runtime, arch):
             os.path.join(root, arch), root]
 
 
-def _files(session, suffix):
+def _files(session, suffix, roots=None):
     found = []
-    for root in session.tapset_roots():
+    for root in session.tapset_roots() if roots is None else roots:
         for directory in _subdirectories(root, session.runtime_name, session.arch):
             try:
                 names = sorted(os.listdir(directory))
@@ -35,6 +35,7 @@ def macro_files(session):
     return _files(session, ".stpm")
 
 
-def script_files(session):
-    """The library's `.stp` files, in stap's order."""
-    return _files(session, ".stp")
+def script_files(session, roots=None):
+    """The library's `.stp` files (of `roots`, a subset of the library's
+    roots, if given), in stap's order."""
+    return _files(session, ".stp", roots)

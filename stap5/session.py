@@ -58,6 +58,11 @@ class Session:
         self.timeout = None                  # -T SECS
         self.bulk = False                    # -b
         self.buffer_size = 0                 # -s MB
+        self.output_rotation = None          # -S SIZE[,N]
+        self.flight_recorder = False         # -F
+        self.remotes = []                    # --remote URL...
+        self.remote_prefix = False           # --remote-prefix
+        self.module_sink = None              # takes pass 4's module instead of pass 5
         self.list_mode = None                # "l" or "L" (-l / -L)
         self.list_pattern = None
         self.dump = None                     # "functions", "probe-types", "probe-aliases"

@@ -3,7 +3,7 @@
  * Reading /sys/kernel/debug/stap5/<module>/ctl gives a stream of messages,
  * each a struct stp_msg_header followed by `len` bytes of payload.
  * Writing one of the command words below to the same file drives the session.
- * stap5/run/protocol.py mirrors these numbers.
+ * stap5/run/wire.py mirrors these numbers.
  */
 #ifndef STP_TRANSPORT_MESSAGES_H
 #define STP_TRANSPORT_MESSAGES_H
@@ -36,6 +36,11 @@ struct stp_msg_done {
 /* Commands, written as text ("start\n"). */
 #define STP_CMD_START "start"	/* run begin probes, register the others */
 #define STP_CMD_STOP "stop"	/* unregister, run end probes, send DONE */
+/* Flight recorder (staprun5 -L, -A, SIGQUIT): "detach" lets the session run
+ * on after staprun5 closes ctl, its data channel keeping the latest output
+ * (the oldest is overwritten); "attach" (a staprun5 is back) ends that. */
+#define STP_CMD_DETACH "detach"
+#define STP_CMD_ATTACH "attach"
 
 /* Data channel (trace0, trace1, ... one per CPU): a stream of records, each a
  * struct stp_record_header and `len` bytes of script output. `seq` orders the

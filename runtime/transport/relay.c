@@ -22,6 +22,7 @@ static struct {
 	atomic64_t seq;
 	atomic_t dropped;
 	unsigned mb_per_cpu;		/* size actually used, for messages */
+	bool flight_recorder;		/* no reader: overwrite the oldest */
 } stp_relay;
 
 /* relay's file operations, owned by this module so that it cannot be
@@ -43,11 +44,17 @@ static int stp_relay_remove_file(struct dentry *dentry)
 	return 0;
 }
 
-/* Buffer full: refuse to switch (do not overwrite unread output). */
+/* Buffer full: refuse to switch (do not overwrite unread output), unless
+ * in flight recorder mode, where the latest output is what counts. */
 static int stp_relay_subbuf_start(struct rchan_buf *buf, void *subbuf,
 				  void *prev_subbuf, size_t prev_padding)
 {
-	return !relay_buf_full(buf);
+	return READ_ONCE(stp_relay.flight_recorder) || !relay_buf_full(buf);
+}
+
+static void stp_relay_set_flight_recorder(bool on)
+{
+	WRITE_ONCE(stp_relay.flight_recorder, on);
 }
 
 static const struct rchan_callbacks stp_relay_callbacks = {
@@ -77,6 +84,7 @@ static int stp_relay_init(struct dentry *dir, unsigned mb_per_cpu)
 
 	atomic64_set(&stp_relay.seq, 0);
 	atomic_set(&stp_relay.dropped, 0);
+	stp_relay.flight_recorder = false;
 	stp_relay_fops = relay_file_operations;
 	stp_relay_fops.owner = THIS_MODULE;
 	stp_relay.chan = relay_open("trace", dir, STP_RELAY_SUBBUF_SIZE,

@@ -25,8 +25,8 @@ def _literal(value, tok):
 
 def _printf(fmt, args, tok):
     node = ast.PrintFormat("printf", fmt, None, args, tok=tok)
-    from stap5.elaborate import printf_format
-    node.directives = printf_format.parse(fmt)
+    from stap5.parse import print_format
+    node.directives = print_format.parse(fmt)
     return node
 
 

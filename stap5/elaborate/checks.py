@@ -125,7 +125,7 @@ def check_entry_ops(elab):
 
 
 def _check_regexes(elab):
-    from stap5.translate.regex import RegexError, check_pattern
+    from stap5.regex import RegexError, check_pattern
     checked = {}                    # pattern -> RegexError or None
     for probe in elab.program.probes:
         for node in _reachable_nodes(probe.body):

@@ -47,7 +47,7 @@ class ResolvedPrinter(Printer):
 
     def visit_FunctionCall(self, node):
         referent = getattr(node, "referent", None)
-        if referent is None or self.plain_calls:
+        if referent is None or self.plain_calls or getattr(node, "dump_plain_name", False):
             return super().visit_FunctionCall(node)
         args = ", ".join(self.visit(arg) for arg in node.args)
         return "%s(%s)" % (function_unique_name(referent), args)

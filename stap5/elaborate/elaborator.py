@@ -58,6 +58,16 @@ class Elaborator:
     def error(self, message, tok=None, chain=None, similar=None, tok2=None):
         self.report(SemanticError(message, tok, chain, similar, tok2))
 
+    def forget_repeated_errors(self, since):
+        """Drop the errors reported since `since` (an index of `errors`)
+        that repeat, word for word, one reported before."""
+        before = {error.render() for error in self.errors[:since]}
+        repeated = [error for error in self.errors[since:] if error.render() in before]
+        if repeated:
+            ids = {id(error) for error in repeated}
+            self.errors[since:] = [e for e in self.errors[since:] if id(e) not in ids]
+            self.messages[:] = [m for m in self.messages if id(m) not in ids]
+
     def warn(self, message, tok=None, deferred=False):
         """A warning; `deferred` ones come out when flush_deferred_warnings
         is called (stap says a probe was elided only after type errors)."""
@@ -362,13 +372,13 @@ class Elaborator:
         if self.errors:
             return
         optimize.optimize1(self)
-        if self.errors:
+        if self._failed():
             return
-        types.infer(self, after_sweeps=self._after_type_sweeps)
-        if self.errors:
+        types.infer(self, after_sweeps=self.after_type_sweeps)
+        if self._failed():
             return
         autoprint.add_displays(self)
-        if self.errors:
+        if self._failed():
             return
         optimize.optimize2(self)
         stable.hoist_stable_calls(self)
@@ -377,7 +387,12 @@ class Elaborator:
         if not self.errors and not self.program.probes:
             self.error("no probes found")
 
-    def _after_type_sweeps(self):
+    def _failed(self):
+        """Errors, or (under -W) warnings: from optimize1 on, stap stops at
+        the end of a stage that gave either."""
+        return bool(self.errors) or (self.session.warnings_as_errors and bool(self.warnings))
+
+    def after_type_sweeps(self):
         # 4.8's order, between the type clashes and the unresolved types.
         from stap5.elaborate import checks
         self.flush_deferred_warnings()

@@ -20,33 +20,8 @@ name of that kind: by default the message itself, else a constant given by
 whoever raises it (usually the message's template).
 """
 
-from stap5.diagnostics import StapError, caret_line, describe_token, token_location
-
-
-def _source_lines(tok, indent):
-    line, col = tok.position()
-    text = tok.file.line_text(line)
-    pad = " " * indent
-    return ["%ssource: %s" % (pad, text),
-            "%s        %s" % (pad, caret_line(text, col))]
-
-
-def _location_lines(tok, indent):
-    """The token's source line and caret, then those of the macro uses it
-    was expanded from, innermost first."""
-    lines = _source_lines(tok, indent)
-    expansion_chain = getattr(tok, "expansion_chain", None)
-    for origin in expansion_chain() if expansion_chain else ():
-        lines.append("\tin expansion of macro: %s at %s"
-                     % (describe_token(origin), token_location(origin)))
-        lines.extend(_source_lines(origin, indent))
-    return lines
-
-
-def _about(message, tok):
-    if tok is None:
-        return message
-    return "%s: %s at %s" % (message, describe_token(tok), token_location(tok))
+from stap5.diagnostics import StapError, StapWarning, about, describe_token, location_lines, \
+    token_location
 
 
 class SemanticError(StapError):
@@ -91,12 +66,12 @@ class SemanticError(StapError):
 
     def render_link(self):
         """This error alone (not its chain), with its blank line."""
-        lines = ["semantic error: " + _about(self.message, self.tok)]
+        lines = ["semantic error: " + about(self.message, self.tok)]
         if self.tok is not None:
-            lines.extend(_location_lines(self.tok, 8))
+            lines.extend(location_lines(self.tok, 8))
         if self.tok2 is not None:
             lines.append("%s at %s" % (describe_token(self.tok2), token_location(self.tok2)))
-            lines.extend(_location_lines(self.tok2, 8))
+            lines.extend(location_lines(self.tok2, 8))
         return "\n".join(lines) + "\n\n"
 
     def render(self):
@@ -118,19 +93,8 @@ class SemanticError(StapError):
         return ("error",) + tuple(keys)
 
 
-class SemanticWarning:
-    def __init__(self, message, tok=None):
-        self.message = message
-        self.tok = tok
-
-    def render(self):
-        lines = ["WARNING: " + _about(self.message, self.tok)]
-        if self.tok is not None:
-            lines.extend(_location_lines(self.tok, 1))
-        return "\n".join(lines) + "\n"
-
-    def key(self):
-        return ("warning", self.message)
+class SemanticWarning(StapWarning):
+    """A pass-2 warning."""
 
 
 def as_semantic(error):

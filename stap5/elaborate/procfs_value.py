@@ -1,5 +1,7 @@
 """procfs `$value`, rewritten as stap does it: into calls of small private
-embedded-C functions of the file the `$value` was written in.
+embedded-C functions of the file the `$value` was written in, copies of
+the functions of stap5's tapsets/linux/procfs_value.stp (whatever library
+the script uses: they go with stap5's runtime).
 
     read probes:   $value = e    ->  _procfs_value_setN(e)
                    $value .= e   ->  _procfs_value_appendN(e)
@@ -17,27 +19,18 @@ the node as it is, with the error 4.8 gives kept in `saved_error`: type
 inference reports it as the reason the node stays unresolved.
 """
 
-import re
+import os
 
 from stap5.elaborate.errors import SemanticError
 from stap5.elaborate.optimize.rewriter import Rewriter
 from stap5.elaborate.program import mangle_file_name
 from stap5.parse import ast
+from stap5.session import DEFAULT_TAPSET_DIR
 
 _INCLUDE = '#include "procfs-probes.h"'
 
-# (parameters, body) of each kind of function; the runtime's helpers are
-# in runtime/probes/procfs.c.
-_FUNCTIONS = {
-    "get": ([], "/* pure */ /* stable */ /* unprivileged */\n"
-                "\tstp_procfs_value_get(CONTEXT, STAP_RETVALUE);\n"),
-    "set": (["value"], "/* unprivileged */\n"
-                       "\tstp_procfs_value_set(CONTEXT, STAP_ARG_value, false);\n"
-                       "\tstp_procfs_value_get(CONTEXT, STAP_RETVALUE);\n"),
-    "append": (["value"], "/* unprivileged */\n"
-                          "\tstp_procfs_value_set(CONTEXT, STAP_ARG_value, true);\n"
-                          "\tstp_procfs_value_get(CONTEXT, STAP_RETVALUE);\n"),
-}
+# The functions copied, by kind: `__procfs_value_KIND` of this file.
+MODEL_FILE = os.path.join(DEFAULT_TAPSET_DIR, "linux", "procfs_value.stp")
 
 
 _READ_ONLY = "procfs $value variable is read-only in a procfs write probe"
@@ -52,6 +45,7 @@ class ProcfsValues:
         self.elab = elab
         self.count = 0
         self.first_probe = None
+        self._models = None
 
     def rewrite_probe(self, probe):
         self.first_probe = self.first_probe or probe
@@ -63,16 +57,24 @@ class ProcfsValues:
             self.elab.program.embeds.append(ast.EmbeddedCode(_INCLUDE,
                                                              tok=self.first_probe.tok))
 
+    def _model(self, kind):
+        if self._models is None:
+            stap_file = self.elab.library_file(MODEL_FILE)
+            if stap_file is None:
+                raise SemanticError("cannot read stap5's %s" % MODEL_FILE)
+            self._models = {f.name: f for f in stap_file.functions}
+        return self._models["__procfs_value_" + kind]
+
     def call(self, kind, tok, args):
         """A call of a new procfs-value function of tok's file."""
         self.count += 1
-        params, code = _FUNCTIONS[kind]
+        model = self._model(kind)
         name = "__private_%s__procfs_value_%s%d" % (mangle_file_name(tok.file.name), kind,
                                                      self.count)
         function = ast.FunctionDecl(
-            name, [ast.Param(param, "string", tok=tok) for param in params], "string",
-            ast.EmbeddedCode(code, tok=tok), False, True,
-            re.findall(r"/\*\s*([a-z_-]+)\s*\*/", code), tok=tok)
+            name, [ast.Param(param.name, param.type, tok=tok) for param in model.params],
+            model.rettype, ast.EmbeddedCode(model.body.code, tok=tok), False, True,
+            list(model.pragmas), tok=tok)
         function.file = tok.file
         function.overload_index = 0
         function.unique_name = name

@@ -20,7 +20,7 @@ Pass 2 annotates the syntax tree in place and gathers the result here
   VarSymbol), `param_symbols` (name -> VarSymbol; each Param also has
   `.symbol`), `inferred_type`, `overload_index`; `embedded` and `pragmas`
   come from pass 1.  `function_unique_name(f)` is stap's mangled name;
-* a `PrintFormat` with a format gets `.directives` (printf_format);
+* a `PrintFormat` with a format gets `.directives` (stap5.parse.print_format);
 * procfs `$value` has become calls of embedded-C functions of the program
   (procfs_value.py), as in 4.8;
 * each probe point becomes one or more DerivedProbe, with its body (alias
@@ -57,6 +57,10 @@ class VarSymbol:
         self.maxsize = getattr(decl, "maxsize", None)
         self.wrap = bool(getattr(decl, "wrap", False))
         self.init = getattr(decl, "init", None)
+        if self.init is not None:
+            # declared by its initializer, as stap's parser types it (not
+            # "inferred": a clash names no place of first inference)
+            self.type = STRING if isinstance(self.init.value, str) else LONG
         self.private_file = None        # set for `private` globals: their file
         self.from_cmdline = False       # -G sets its initial value
         self.read = False               # some expression reads it

@@ -12,7 +12,7 @@ a clash names where the variable's type was first inferred.
 
 from stap5.elaborate.errors import SemanticError
 from stap5.elaborate.program import LONG, STATS, STRING, VarSymbol
-from stap5.elaborate import printf_format
+from stap5.parse import print_format
 from stap5.parse import ast
 
 MAX_SWEEPS = 1000
@@ -42,8 +42,9 @@ def set_decl_type(decl, type_):
 
 
 class TypeResolution:
-    def __init__(self, elab, after_sweeps=None):
+    def __init__(self, elab, after_sweeps=None, report_unresolved=True):
         self.elab = elab
+        self.report_unresolved = report_unresolved
         self.verbose = elab.session.verbosity(2) > 0
         # Called once the reporting sweep is done, before unresolved types
         # are reported: where stap enrolls probes in their groups.  It may
@@ -67,6 +68,7 @@ class TypeResolution:
 
     def run(self):
         program = self.elab.program
+        errors_before = len(self.elab.errors)
         for function in program.used_functions():
             if not hasattr(function, "inferred_type"):
                 function.inferred_type = function.rettype
@@ -80,15 +82,20 @@ class TypeResolution:
                 self.assert_resolvability = True    # one more sweep, reporting
             else:
                 self.complexity = 0
-        if self.after_sweeps is not None:
+        clashed = len(self.elab.errors) > errors_before
+        if self.after_sweeps is not None and (self.report_unresolved or clashed):
+            # (a check before folding that finds nothing wrong is not the
+            # pass whose end stap's probe-group checks belong to)
             try:
                 self.after_sweeps()
             except SemanticError as error:
                 raise TypesAbort(error) from None
         # stap reports what stayed unresolved last, and only when no clash
-        # was seen (even with -v).
-        for error in self.unresolved_reports:
-            self.elab.report(error)
+        # was seen (even with -v); the check before folding, only along
+        # with some other error.
+        if self.report_unresolved or clashed:
+            for error in self.unresolved_reports:
+                self.elab.report(error)
 
     def _sweep(self, program):
         for function in program.used_functions():
@@ -449,7 +456,8 @@ class TypeResolution:
 
     def visit_DefinedOp(self, node):
         self.still_unresolved += 1
-        if self.assert_resolvability:
+        if self.assert_resolvability and self.report_unresolved:
+            # (before folding, which settles it, it is only not known yet)
             self.elab.error("unexpected @defined", node.tok)
 
     def visit_EmbeddedExpr(self, node):
@@ -710,13 +718,13 @@ class TypeResolution:
         directives = getattr(node, "directives", None)
         if directives is None:
             try:
-                directives = printf_format.parse(node.format)
-            except printf_format.FormatError:
+                directives = print_format.parse(node.format)
+            except print_format.FormatError:
                 raise TypesAbort(SemanticError(
                     "Unspecified conversion in print operator format string", node.tok)) \
                     from None
             node.directives = directives
-        wanted = printf_format.argument_types(directives)
+        wanted = print_format.argument_types(directives)
         if len(wanted) != len(node.args):
             raise TypesAbort(SemanticError("Wrong number of args to formatted print operator",
                                            node.tok))
@@ -756,8 +764,8 @@ class _Element:
         self.type = getattr(node, "element_type", None)
 
 
-def infer(elab, after_sweeps=None):
-    resolution = TypeResolution(elab, after_sweeps)
+def infer(elab, after_sweeps=None, report_unresolved=True):
+    resolution = TypeResolution(elab, after_sweeps, report_unresolved)
     try:
         resolution.run()
     except TypesAbort as abort:

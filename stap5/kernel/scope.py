@@ -22,7 +22,7 @@ class Scope:
     space = "kernel"
     # The probed object ("kernel", a module name, a binary's path): where
     # "addr" location operations are relocated, and what messages name.
-    module = "kernel"
+    module_name = "kernel"
 
     def parameters(self):
         """[Variable] of the function's parameters, in declaration order."""

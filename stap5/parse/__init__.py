@@ -10,13 +10,16 @@ The API the other passes use:
                                          one tapset file, through the parse cache
   pass1.preprocessor_env(session)        what %( %) conditions are evaluated against
   parse_source(source_file, env, library_macros=None, guru=False)
-                                         any SourceFile -> (StapFile, [StapError])
+                                         any SourceFile -> (StapFile, [StapError]);
+                                         its warnings (in order with the errors)
+                                         are the StapFile's .warnings
 
-Modules: lexer (tokens), preprocessor (conditionals, macros, script
-arguments), grammar (ply.yacc rules building ast nodes), tables and lalr (the
-LALR tables and their driver), expectations (stap's wording of syntax
-errors), parser (error recovery), cache (pickled library files), printer
-(the -p1 dump), pass1 (a session's pass 1).
+Modules: lexer (tokens; script arguments pasted in), preprocessor
+(conditionals, macros), grammar (ply.yacc rules building ast nodes), tables
+and lalr (the LALR tables and their driver), expectations (stap's wording of
+syntax errors), parser (error recovery), print_format (printf formats, also
+read by pass 2), cache (pickled library files), printer (the -p1 dump),
+pass1 (a session's pass 1).
 """
 
 from stap5.parse.parser import parse_source  # noqa: F401

@@ -241,28 +241,28 @@ RULES = {
     "statement -> FOREACH • ( foreach_head ) statement": _opening(),
     "statement -> FOREACH ( • foreach_head ) statement": _expect("expected identifier"),
     "statement -> FOREACH ( foreach_head • ) statement": CLOSE_PAREN,
-    "foreach_head -> foreach_keys • IN foreach_array array_sort foreach_slice "
+    "foreach_head -> foreach_keys • IN foreach_array foreach_slice array_sort "
     "foreach_limit": _expect("expected 'in'"),
-    "foreach_head -> IDENT sort_mark = foreach_keys • IN foreach_array array_sort "
-    "foreach_slice foreach_limit": _expect("expected 'in'"),
-    "foreach_head -> foreach_keys IN • foreach_array array_sort foreach_slice "
+    "foreach_head -> IDENT sort_mark = foreach_keys • IN foreach_array foreach_slice "
+    "array_sort foreach_limit": _expect("expected 'in'"),
+    "foreach_head -> foreach_keys IN • foreach_array foreach_slice array_sort "
     "foreach_limit": FOREACH_ARRAY,
-    "foreach_head -> IDENT sort_mark = foreach_keys IN • foreach_array array_sort "
-    "foreach_slice foreach_limit": FOREACH_ARRAY,
-    "foreach_head -> IDENT sort_mark = • foreach_keys IN foreach_array array_sort "
-    "foreach_slice foreach_limit": _expect("expected identifier"),
-    "foreach_head -> IDENT sort_mark • = foreach_keys IN foreach_array array_sort "
-    "foreach_slice foreach_limit": _expect("expected 'in'"),
+    "foreach_head -> IDENT sort_mark = foreach_keys IN • foreach_array foreach_slice "
+    "array_sort foreach_limit": FOREACH_ARRAY,
+    "foreach_head -> IDENT sort_mark = • foreach_keys IN foreach_array foreach_slice "
+    "array_sort foreach_limit": _expect("expected identifier"),
+    "foreach_head -> IDENT sort_mark • = foreach_keys IN foreach_array foreach_slice "
+    "array_sort foreach_limit": _expect("expected 'in'"),
     "foreach_keys -> [ • foreach_key_list ]": _expect("expected identifier"),
     "foreach_keys -> [ foreach_key_list • ]": LIST_END,
     "foreach_key_list -> foreach_key_list , • foreach_key": _expect("expected identifier"),
     "foreach_slice -> [ • index_list ]": VALUE,
     "foreach_slice -> [ index_list • ]": LIST_END,
     "foreach_limit -> LIMIT • expr": VALUE,
-    "foreach_head -> foreach_keys IN foreach_array • array_sort foreach_slice "
+    "foreach_head -> foreach_keys IN foreach_array foreach_slice • array_sort "
     "foreach_limit": Rule(tokens={"MACRO": "expected statistical operation"}),
-    "foreach_head -> IDENT sort_mark = foreach_keys IN foreach_array • array_sort "
-    "foreach_slice foreach_limit": Rule(tokens={"MACRO": "expected statistical operation"}),
+    "foreach_head -> IDENT sort_mark = foreach_keys IN foreach_array foreach_slice • "
+    "array_sort foreach_limit": Rule(tokens={"MACRO": "expected statistical operation"}),
     "array_sort -> AT_STAT • sort_mark": _expect("expected sort directive",
                                                  eof="expected sort directive"),
     "statement -> TRY • block CATCH block": _expect("expected '{'", eof_at_last=True),
@@ -441,6 +441,7 @@ class Expectations:
 
     def _generic(self, state, tok, context):
         shifts = {t for t, act in self.tables.action[state].items() if act > 0}
+        shifts.discard("LONE_STRING")       # wherever it goes, STRING does
         if _STATEMENT_STARTERS <= shifts:
             return STATEMENT.error(tok, context)
         if _VALUE_STARTERS <= shifts:

@@ -15,8 +15,8 @@ block, `if`, loop or `try` a `;` is a statement of its own.
 
 import re
 
-from stap5.parse import ast
-from stap5.parse.lexer import tokens  # noqa: F401  (ply reads it from this module)
+from stap5.parse import ast, print_format
+from stap5.parse.lexer import eof_token, tokens  # noqa: F401  (ply reads tokens here)
 from stap5.diagnostics import StapError
 
 PRINT_FUNCTIONS = {
@@ -63,6 +63,7 @@ class ParseContext:
         self.errors = []         # errors that do not stop the parse
         self.in_function = False
         self.lookahead = lookahead   # the token read after the phrase being reduced
+        self.globals = {}        # name -> whether private, as declared in this file
 
 
 class LookaheadError(StapError):
@@ -143,7 +144,28 @@ def p_global_decl(p):
 def p_global_vars(p):
     """global_vars : global_var
                    | global_vars ',' global_var"""
-    p[0] = [p[1]] if len(p) == 2 else p[1] + [p[3]]
+    var = p[len(p) - 1]
+    _declare_global(var, _declared_private(p))
+    p[0] = [var] if len(p) == 2 else p[1] + [var]
+
+
+def _declared_private(p):
+    """Whether the variables being read follow `private` (`private x` or
+    `private global x`): the keywords before the list tell."""
+    before = p.token(0)
+    if before is not None and before.type == "GLOBAL":
+        before = p._tokens[len(p._tokens) - len(p) - 1]
+    return before is not None and before.type == "PRIVATE"
+
+
+def _declare_global(var, private):
+    """stap checks a file's globals as it reads them (a private one is known
+    under a name of its own, so a public one of the same name conflicts)."""
+    known = _context.globals.get(var.name)
+    if known is not None:
+        raise StapError("duplicate global name" if known == private else
+                        "global versus private variable declaration conflict", var.tok)
+    _context.globals[var.name] = private
 
 
 def p_global_var(p):
@@ -164,8 +186,17 @@ def p_global_wrap(p):
 
 def p_global_size(p):
     """global_size :
-                   | '[' NUMBER ']'"""
-    p[0] = _number_value(_tok(p, 2)) if len(p) == 4 else None
+                   | '[' NUMBER ']'
+                   | '[' '-' NUMBER ']'"""
+    if len(p) == 1:
+        return
+    size = _number_value(_tok(p, len(p) - 2))
+    if len(p) == 5:
+        size = -size
+    if not 1 <= size <= 0x7fffffff:
+        # (stap's error names no token: "saw: <file> EOF")
+        raise StapError("array size out of range", eof_token(_context.file))
+    p[0] = size
 
 
 @passes_value
@@ -378,7 +409,12 @@ def p_params(p):
 def p_param_list(p):
     """param_list : param
                   | param_list ',' param"""
-    p[0] = [p[1]] if len(p) == 2 else p[1] + [p[3]]
+    if len(p) == 2:
+        p[0] = [p[1]]
+        return
+    if any(param.name == p[3].name for param in p[1]):
+        raise StapError("duplicate parameter names", p[3].tok)
+    p[0] = p[1] + [p[3]]
 
 
 def p_param(p):
@@ -464,16 +500,16 @@ def p_statement_foreach(p):
 
 
 def p_foreach_head(p):
-    """foreach_head : foreach_keys IN foreach_array array_sort foreach_slice foreach_limit"""
+    """foreach_head : foreach_keys IN foreach_array foreach_slice array_sort foreach_limit"""
     keys, column, direction = p[1]
-    p[0] = _foreach(None, None, keys, column, direction, p[3], p[4], _tok(p, 2), p[5], p[6])
+    p[0] = _foreach(None, None, keys, column, direction, p[3], p[5], _tok(p, 2), p[4], p[6])
 
 
 def p_foreach_head_value(p):
-    """foreach_head : IDENT sort_mark '=' foreach_keys IN foreach_array array_sort foreach_slice foreach_limit"""
+    """foreach_head : IDENT sort_mark '=' foreach_keys IN foreach_array foreach_slice array_sort foreach_limit"""
     keys, column, direction = p[4]
     value = ast.Symbol(p[1], tok=_tok(p, 1))
-    p[0] = _foreach(value, p[2], keys, column, direction, p[6], p[7], _tok(p, 5), p[8], p[9])
+    p[0] = _foreach(value, p[2], keys, column, direction, p[6], p[8], _tok(p, 5), p[7], p[9])
 
 
 def _foreach(value, value_sort, keys, column, direction, array, array_sort, tok, slice_, limit):
@@ -780,7 +816,10 @@ def p_number_literal(p):
 
 def p_string_literal(p):
     """string_literal : STRING
+                      | LONE_STRING
                       | string_literal STRING"""
+    # Adjacent literals are one; a LONE_STRING starts a new one (see
+    # parser.py: under --compatible < 2.0 a comment separates literals).
     if len(p) == 2:
         p[0] = ast.Literal(p[1], tok=_tok(p, 1))
     else:
@@ -856,7 +895,13 @@ def p_primary_print_histogram(p):
 def p_arg_list(p):
     """arg_list : expr
                 | arg_list ',' expr"""
-    p[0] = [p[1]] if len(p) == 2 else p[1] + [p[3]]
+    if len(p) == 2:
+        p[0] = [p[1]]
+        return
+    if len(p[1]) == 1:
+        # where stap stands when it checks a format given first
+        p[1][0].following_tok = _tok(p, 2)
+    p[0] = p[1] + [p[3]]
 
 
 def _print_format(name, tok, args, close_tok):
@@ -868,11 +913,16 @@ def _print_format(name, tok, args, close_tok):
             raise StapError("expected literal string", first.tok if first else close_tok)
         if has_format:
             fmt = first.value
+            try:
+                print_format.parse(fmt)
+            except print_format.FormatError as error:
+                raise StapError(str(error), getattr(first, "following_tok", close_tok)) \
+                    from None
         else:
             delimiter = first.value
-            if len(args) == 1:
-                # stap 4.8 reads on past the `)` for the values; this is
-                # where it then fails in the simplest case.
+            if len(args) < 3:
+                # Two values at least: stap 4.8 reads on past the `)` for
+                # them; this is where it then fails in the simplest case.
                 raise LookaheadError("expected literal string or number",
                                      _context.lookahead(), consumed=True)
         args = args[1:]

@@ -3,8 +3,18 @@
 It turns one source file into Tokens, with one master regular expression
 (ply.lex did this job first; matching directly is several times faster).
 It does not know about the preprocessor (`%( %? %: %)`, `@define`, macro
-uses, `$1`/`@1` arguments): it only recognises those tokens, and
-`preprocessor.py` acts on them.
+uses): it only recognises those tokens, and `preprocessor.py` acts on them.
+
+The script arguments `$1 @1 $# @#` are the lexer's, as they are stap's: the
+argument's text is pasted into the input where the reference stood (`@1`
+quoted as a string literal) and lexing goes on through it, so that `$1a`
+with the argument `x` is the identifier `xa`, and tokens read from pasted
+text are located at the reference.  A reference inside pasted text is an
+error, which bounds the substitution.
+
+Lexical errors are junk tokens (type JUNK, the message as value), which
+the parser reports where it meets them, as stap's parser does: lexing goes
+on after them.
 
 String literals keep their escapes as written (stap does the same: `\\n`
 stays two characters until pass 3), except that `\\"` becomes `"` and an
@@ -13,7 +23,6 @@ unknown escape such as `\\e` loses its backslash.
 
 import re
 
-from stap5.diagnostics import StapError
 
 KEYWORDS = {
     "probe": "PROBE", "global": "GLOBAL", "private": "PRIVATE", "function": "FUNCTION",
@@ -51,8 +60,8 @@ SINGLE_CHAR_OPERATORS = "+-*/%&|^~!=<>?:.,;()[]{}"
 OPERATOR_TYPES = sorted({t for _, t in OPERATORS})
 
 tokens = (
-    ["IDENT", "NUMBER", "STRING", "EMBEDDED", "TARGET", "DOLLARS", "MACRO", "SCRIPT_ARG",
-     "BADOP"]
+    ["IDENT", "NUMBER", "STRING", "EMBEDDED", "TARGET", "DOLLARS", "MACRO", "BADOP",
+     "LONE_STRING"]     # a string literal that cannot continue the one before it
     + sorted(set(KEYWORDS.values()))
     + sorted(set(AT_OPERATORS.values()))
     + OPERATOR_TYPES
@@ -143,7 +152,7 @@ _PATTERN = re.compile(r"""
 | (?P<badembedded> %\{ )
 | (?P<string>      "(?:[^"\\\n]|\\[^\n])*" )
 | (?P<badstring>   " )
-| (?P<argcount>    [$@]\# )
+| (?P<argument>    [$@][0-9\#] )
 | (?P<word>        [A-Za-z_$@][A-Za-z0-9_$]* )
 | (?P<number>      [0-9][A-Za-z0-9_]* )
 | (?P<op>          <<<|>>>|<<=|>>=|%\(|%\?|%:|%\)|==|!=|<=|>=|=~|!~|&&|\|\||\+\+|--|\+=|-=
@@ -152,24 +161,19 @@ _PATTERN = re.compile(r"""
 
 _OPERATOR_TYPE = dict(OPERATORS)
 
-_LEXICAL_ERRORS = {
-    "badstring": "Could not find matching closing quote",
-    "badembedded": "Could not find matching '%}' to close embedded function block",
-}
+UNCLOSED_QUOTE = "Could not find matching closing quote"
+UNCLOSED_EMBEDDED = "Could not find matching '%}' to close embedded function block"
+NESTED_ARGUMENT = "invalid nested substitution of command line arguments"
 
 
 def _word_token(text, pos, source_file):
     first = text[0]
     if first == "$":
-        if text[1:].isdigit():
-            return Token("SCRIPT_ARG", text, pos, source_file, text, "operator")
         # A word of dollars only is a pretty-print suffix (`x $`) or a
         # target of its own (`x = $`).
         type_ = "DOLLARS" if text.strip("$") == "" else "TARGET"
         return Token(type_, text, pos, source_file, text, "identifier")
     if first == "@":
-        if text[1:].isdigit():
-            return Token("SCRIPT_ARG", text, pos, source_file, text, "operator")
         return Token(AT_OPERATORS.get(text, "MACRO"), text, pos, source_file, text, "operator")
     keyword = KEYWORDS.get(text)
     if keyword is not None:
@@ -177,21 +181,35 @@ def _word_token(text, pos, source_file):
     return Token("IDENT", text, pos, source_file, text, "identifier")
 
 
-def tokenize(source_file):
-    """Yield the Tokens of a SourceFile (raises StapError on lexical errors)."""
+def junk(message, pos, source_file):
+    """A lexical error, as the token the parser will complain about."""
+    return Token("JUNK", message, pos, source_file, "", "junk")
+
+
+def tokenize(source_file, script_args=()):
+    """Yield the Tokens of a SourceFile, with the script arguments pasted in."""
     text = source_file.text
     match = _PATTERN.match
     operator_type = _OPERATOR_TYPE
+    buf = text             # what is lexed: the text, or pasted text + the rest of it
     pos = 0
     end = len(text)
-    while pos < end:
-        m = match(text, pos)
+    pasted = 0             # while > 0, buf[:pasted] is an argument's text...
+    resume = 0             # ...standing for text[at:resume]
+    at = 0
+    while True:
+        if pasted and pos >= pasted:
+            buf, pos, end, pasted = text, resume + pos - pasted, len(text), 0
+        if pos >= end:
+            return
+        m = match(buf, pos)
+        lexpos = at if pasted else pos
         if m is None:
             # Anything else is a token no rule accepts, which the parser
             # reports where it stands: stap calls a printable one (a
             # backtick, say) an operator, and anything else junk.
-            ch = text[pos]
-            yield Token("BADOP", ch, pos, source_file, ch,
+            ch = buf[pos]
+            yield Token("BADOP", ch, lexpos, source_file, ch,
                         "operator" if " " < ch < "\x7f" else "junk")
             pos += 1
             continue
@@ -200,33 +218,104 @@ def tokenize(source_file):
         if group == "skip":
             pass
         elif group == "word":
-            yield _word_token(value, pos, source_file)
+            yield _word_token(value, lexpos, source_file)
         elif group == "op":
-            yield Token(operator_type.get(value, value), value, pos, source_file, value,
+            yield Token(operator_type.get(value, value), value, lexpos, source_file, value,
                         "operator")
         elif group == "number":
-            yield Token("NUMBER", value, pos, source_file, value, "number")
+            yield Token("NUMBER", value, lexpos, source_file, value, "number")
         elif group == "string":
             body = _unescape_string(value[1:-1])
-            yield Token("STRING", body, pos, source_file, body, "string")
+            yield Token("STRING", body, lexpos, source_file, body, "string")
         elif group == "embedded":
             code = value[2:-2]
-            yield Token("EMBEDDED", code, pos, source_file, code, "embedded")
-        elif group == "argcount":
-            yield Token("SCRIPT_ARG", value, pos, source_file, value, "operator")
+            yield Token("EMBEDDED", code, lexpos, source_file, code, "embedded")
+        elif group == "argument":
+            stop, replacement = _argument(buf, pos, script_args)
+            if pasted or replacement is None:
+                yield junk(NESTED_ARGUMENT if pasted else
+                           "command line argument out of range [1-%d]" % len(script_args),
+                           lexpos, source_file)
+                pos = stop
+                continue
+            if replacement:
+                buf, at, resume, pasted = replacement + text[stop:], pos, stop, len(replacement)
+                pos, end = 0, len(buf)
+            else:
+                pos = stop
+            continue
+        elif group == "badstring":
+            # The literal ends with its line.
+            yield junk(UNCLOSED_QUOTE, lexpos, source_file)
+            newline = buf.find("\n", pos)
+            pos = end if newline < 0 else newline
+            continue
         else:
-            raise StapError(_LEXICAL_ERRORS[group],
-                            Token("BADOP", "", pos, source_file, "", "junk"), label="at")
+            yield junk(UNCLOSED_EMBEDDED, lexpos, source_file)
+            pos = end
+            continue
         pos = m.end()
 
 
-def has_tokens(source_file):
+def _argument(buf, pos, script_args):
+    """The reference to a script argument at buf[pos] (`$` or `@`, then `#`
+    or digits): (where it ends, its replacement text or None if there is no
+    such argument)."""
+    sigil = buf[pos]
+    if buf[pos + 1] == "#":
+        count = str(len(script_args))
+        return pos + 2, count if sigil == "$" else quoted(count)
+    # Digits are read while the number can still name an argument (stap's
+    # guard against overflow: with one argument, `$12` is `$12`, `$123` is
+    # `$12` then `3`).
+    index = 0
+    stop = pos + 1
+    while True:
+        index = index * 10 + ord(buf[stop]) - 48
+        stop += 1
+        if stop >= len(buf) or buf[stop] not in _DIGITS or index > len(script_args):
+            break
+    if index == 0 or index > len(script_args):
+        return stop, None
+    value = script_args[index - 1]
+    return stop, value if sigil == "$" else quoted(value)
+
+
+_DIGITS = "0123456789"
+
+
+def quoted(value):
+    """A string literal of `value`, as stap pastes `@N`: quotes and
+    backslashes escaped, bytes that are not printable ASCII in octal."""
+    out = ['"']
+    for byte in value.encode("utf-8", "surrogateescape"):
+        if byte < 32 or byte > 126:
+            out.append("\\%03o" % byte)
+        elif byte in (34, 92):
+            out.append("\\" + chr(byte))
+        else:
+            out.append(chr(byte))
+    out.append('"')
+    return "".join(out)
+
+
+_STRING_LITERAL = re.compile(r'"(?:[^"\\\n]|\\[^\n])*"')
+
+
+def separated_by_comment(string_tok, tok):
+    """Whether a comment stands between a string literal and the next token
+    (both read from the text of one file)."""
+    if string_tok.file is not tok.file or string_tok.origin or tok.origin:
+        return False
+    literal = _STRING_LITERAL.match(string_tok.file.text, string_tok.lexpos)
+    return literal is not None and \
+        string_tok.file.text[literal.end():tok.lexpos].strip() != ""
+
+
+def has_tokens(source_file, script_args=()):
     """Whether the file has anything but blanks and comments (stap calls a
-    script without tokens "empty")."""
-    try:
-        return next(tokenize(source_file), None) is not None
-    except StapError:
-        return True
+    script without tokens "empty"); pasted arguments count."""
+    return next(tokenize(source_file, script_args), None) is not None
 
 
 def eof_token(source_file):

@@ -14,8 +14,8 @@ import os
 from stap5.diagnostics import StapError
 from stap5.kernel.cache import cache_dir
 from stap5.parse import ast, expectations, grammar, lalr, tables
-from stap5.parse.lexer import eof_token
-from stap5.parse.preprocessor import Preprocessor
+from stap5.parse.lexer import eof_token, separated_by_comment
+from stap5.parse.preprocessor import Preprocessor, version_compare
 
 TABLE_FILE_NAME = "parsetables.pickle"
 
@@ -68,6 +68,8 @@ class _TokenFeed:
         self._pre = pre
         self._parser = parser
         self._context = context
+        # Before 2.0 only blanks join string literals ("a" /* */ "b" is two).
+        self._comments_separate = version_compare(pre.env.systemtap_version, "2.0") < 0
         self.pending = None
         self.exhausted = False
         self.last = None        # the token handed out last (None: the end)
@@ -77,16 +79,13 @@ class _TokenFeed:
         if self.pending is not None:
             tok, self.pending = self.pending, None
         else:
-            try:
-                tok = self._pre.next()
-            except StapError as exc:
-                # stap's scanner hands lexical errors to the parser as junk
-                # tokens: the parser did get a token.
-                if getattr(exc.tok, "kind", None) == "junk":
-                    self.delivered = True
-                raise
+            tok = self._pre.next()
             if tok is None:
                 self.exhausted = True
+            elif tok.type == "STRING" and self._comments_separate and self.last is not None \
+                    and self.last.type in ("STRING", "LONE_STRING") \
+                    and separated_by_comment(self.last, tok):
+                tok = tok.derived("LONE_STRING", tok.value)
         self.last = tok
         if tok is not None:
             self.delivered = True
@@ -143,7 +142,7 @@ def parse_tokens(source_file, pre, guru=False):
     context = grammar.ParseContext(source_file, guru)
     feed = _TokenFeed(pre, parser, context)
     context.lookahead = lambda: feed.last
-    errors = context.errors
+    errors = pre.errors = context.errors
     while not feed.exhausted:
         grammar.set_context(context)
         context.in_function = False
@@ -153,8 +152,15 @@ def parse_tokens(source_file, pre, guru=False):
         except grammar.SyntaxErrorAt as exc:
             tok = exc.tok
             error = expectations.describe(parser, tok)
-            errors.append(StapError(error.message, error.tok or tok or eof_token(source_file),
-                                    label=error.label))
+            if tok is not None and tok.type == "JUNK":
+                # A lexical error, told instead of what the parser expected
+                # (which is still what makes it similar to later errors).
+                errors.append(StapError(tok.value, tok, label="at",
+                                        similarity=error.message))
+            else:
+                errors.append(StapError(error.message,
+                                        error.tok or tok or eof_token(source_file),
+                                        label=error.label))
             if tok is None:
                 break
             feed.skip_to_recovery_point(None if error.consumed else tok, errors)
@@ -169,7 +175,9 @@ def parse_tokens(source_file, pre, guru=False):
             feed.skip_to_recovery_point(None if consumed else parser.lookahead, errors)
         finally:
             grammar.set_context(None)
-    return _assemble(source_file, context.items, not feed.delivered), errors
+    stap_file = _assemble(source_file, context.items, not feed.delivered)
+    stap_file.warnings = pre.warnings
+    return stap_file, errors
 
 
 def _assemble(source_file, items, empty):

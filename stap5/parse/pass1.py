@@ -26,12 +26,14 @@ from stap5.parse.preprocessor import PreprocessorEnv
 
 class FileErrors:
     """The parse errors of one file, printed with their count line (unless
-    the file turned out empty: stap says so instead)."""
+    the file turned out empty: stap says so instead), and its warnings,
+    (number of errors before it, StapWarning)."""
 
-    def __init__(self, errors, skipped_tapset=None, count_line=True):
+    def __init__(self, errors, skipped_tapset=None, count_line=True, warnings=()):
         self.errors = errors
         self.skipped_tapset = skipped_tapset    # path of a library file left out
         self.count_line = count_line
+        self.warnings = warnings
 
 
 class Pass1Result:
@@ -110,16 +112,19 @@ def _read_stdin():
     return data
 
 
-def _record_errors(result, errors, skipped_tapset=None, count_line=True):
-    if errors:
+def _record_errors(result, errors, skipped_tapset=None, count_line=True, stap_file=None):
+    warnings = getattr(stap_file, "warnings", ())
+    if errors or warnings:
         result.errors.extend(errors)
-        result.reports.append(FileErrors(errors, skipped_tapset, count_line))
+        result.reports.append(FileErrors(errors, skipped_tapset, count_line, warnings))
 
 
 def run(session, whole_library=True):
     """Parse the library macros, (when asked) every library script, and the
     user's scripts.  stap parses the whole library in pass 1; pass 2 may
-    instead parse only the library files it needs (see parse_library_file)."""
+    instead parse only the library files it needs (see parse_library_file).
+    The scripts of -I directories are the user's, and parsed in any case:
+    their errors are reported (and fail pass 1 under -W)."""
     result = Pass1Result()
     env = preprocessor_env(session)
     macro_paths = library.macro_files(session)
@@ -127,13 +132,17 @@ def run(session, whole_library=True):
     with _no_garbage_collection():
         for path in macro_paths:
             _parse_macro_file(path, env, result)
-        if whole_library:
-            for path in library.script_files(session):
-                stap_file, errors = parse_library_file(path, env, result.library_macros,
-                                                       result.cache)
-                _record_errors(result, errors, skipped_tapset=path if errors else None)
-                if stap_file is not None and not errors:
-                    result.library_files.append(stap_file)
+        for path in library.script_files(
+                session, roots=None if whole_library else session.include_dirs):
+            stap_file, errors = parse_library_file(path, env, result.library_macros,
+                                                   result.cache)
+            _record_errors(result, errors, skipped_tapset=path if errors else None,
+                           stap_file=stap_file)
+            if stap_file is not None and not errors:
+                result.library_files.append(stap_file)
+        if session.warnings_as_errors and not session.suppress_warnings and any(
+                getattr(report, "skipped_tapset", None) for report in result.reports):
+            result.failed = True        # "tapset ... will be skipped" is an error then
         for source in user_sources(session, result):
             _parse_user_source(source, env, session.guru, result)
     return result
@@ -146,8 +155,12 @@ def _parse_macro_file(path, env, result):
     except OSError:
         return
     stap_file, errors = parse_source(source, env, result.library_macros)
-    _record_errors(result, errors, skipped_tapset=path if errors else None)
-    if not errors:
+    # (stap gives no count line for a macro file)
+    _record_errors(result, errors, skipped_tapset=path if errors else None,
+                   count_line=False, stap_file=stap_file)
+    if errors:
+        result.failed = True        # (unlike a broken .stp tapset)
+    else:
         result.library_files.append(stap_file)
 
 
@@ -155,14 +168,14 @@ def _parse_user_source(source, env, guru, result):
     stap_file, errors = parse_source(source, env, result.library_macros, guru)
     if stap_file.empty:
         # Instead of the count line, as stap does.
-        _record_errors(result, errors, count_line=False)
-        if has_tokens(source):
+        _record_errors(result, errors, count_line=False, stap_file=stap_file)
+        if has_tokens(source, env.script_args):
             result.add_message("Input file '%s' is empty after preprocessing." % source.name)
         else:
             result.add_message("Input file '%s' is empty." % source.name)
-    elif errors:
-        _record_errors(result, errors)
-        result.failed = True
+    else:
+        _record_errors(result, errors, stap_file=stap_file)
+        result.failed = result.failed or bool(errors)
     result.user_files.append(stap_file)
 
 
@@ -193,9 +206,13 @@ def report(session, result):
     for item in result.reports:
         if isinstance(item, FileErrors):
             reporter.print_errors(item.errors, "parse error" if item.count_line else None,
-                                  pass_number=1)
-            if item.skipped_tapset:
-                out.write('WARNING: tapset "%s" has errors, and will be skipped\n'
-                          % item.skipped_tapset)
+                                  pass_number=1, warnings=item.warnings)
+            if item.skipped_tapset and not session.suppress_warnings:
+                if item.skipped_tapset.endswith(".stpm"):
+                    out.write('WARNING: macro tapset "%s" has errors, and will be skipped.\n'
+                              % item.skipped_tapset)
+                else:
+                    out.write('WARNING: tapset "%s" has errors, and will be skipped\n'
+                              % item.skipped_tapset)
         else:
             out.write(item + "\n")

@@ -3,7 +3,8 @@
 It evaluates `%( CONDITION %? THEN %: ELSE %)` against the session (kernel
 version and config, architecture, runtime, stap version, privilege, guru
 mode), records `@define NAME(PARAMS) %( BODY %)` macros and expands their
-`@NAME(ARGS)` uses, and substitutes the script arguments `$1 @1 $# @#`.
+`@NAME(ARGS)` uses.  (The script arguments `$1 @1 $# @#` are pasted in by
+the lexer.)
 
 The parser pulls tokens with `next()`.  A preprocessing (or lexical) error is
 raised from `next()` as a StapError, as stap throws it from its scanner: the
@@ -16,10 +17,16 @@ stap's, as observed on 4.8 (see testsuite/parse/test_diagnostics48.py).
 import fnmatch
 import re
 
-from stap5.diagnostics import SourceFile, StapError
-from stap5.parse.lexer import Token, tokenize
+from stap5.diagnostics import StapError, StapWarning
+from stap5.parse.lexer import AT_OPERATORS, Token, tokenize
 
+# stap 4.8 expands a recursive macro until it runs out of memory; we stop
+# at a nesting depth of one macro, or at a number of tokens all expansions
+# of a file make (arguments that grow at each level reach it before the
+# depth does).
 MAX_MACRO_DEPTH = 100
+MAX_EXPANDED_TOKENS = 1_000_000
+RECURSIVE_MACRO = "recursive macro expansion"
 
 
 class PreprocessorEnv:
@@ -67,7 +74,7 @@ _COMPARE = {
 _COMPARISON_TYPES = {"EQ": "==", "NE": "!=", "<": "<", "LE": "<=", ">": ">", "GE": ">="}
 
 # Token types the preprocessor acts on; every other token goes straight through.
-_DIRECTIVE_TYPES = frozenset(["PP_IF", "PP_THEN", "PP_ELSE", "PP_END", "MACRO", "SCRIPT_ARG"])
+_DIRECTIVE_TYPES = frozenset(["PP_IF", "PP_THEN", "PP_ELSE", "PP_END", "MACRO"])
 
 _EXPECTED_CONDITION = ("expected 'arch', 'kernel_v', 'kernel_vr', 'systemtap_v',\n"
                        "             'runtime', 'systemtap_privilege', 'CONFIG_...', or\n"
@@ -109,9 +116,17 @@ class Preprocessor:
         self.library_macros = library_macros if library_macros is not None else {}
         self.local_macros = {}
         self._defined_here = {}                      # name -> Macro defined in this file
-        self._stack = [tokenize(source_file)]        # token sources, innermost last
+        self._stack = [tokenize(source_file, env.script_args)]        # token sources, innermost last
         self._pushback = []
         self._conditionals = []                      # open _Conditional, innermost last
+        self._expanded = 0                           # tokens made by macro expansions
+        # Token types looked up as macro uses: a macro may take the name of
+        # a built-in @operator.
+        self._directives = _DIRECTIVE_TYPES | {
+            AT_OPERATORS["@" + name] for name in self.library_macros
+            if "@" + name in AT_OPERATORS}
+        self.warnings = []                           # (errors before it, StapWarning)
+        self.errors = []                             # the parser's errors of the file
 
     # -- raw token access ---------------------------------------------------
 
@@ -146,7 +161,7 @@ class Preprocessor:
     def _next(self, expand_macros):
         pushback = self._pushback
         stack = self._stack
-        directives = _DIRECTIVE_TYPES
+        directives = self._directives
         while True:
             # _raw(), inlined: this loop runs for every token of the library.
             if pushback:
@@ -177,7 +192,7 @@ class Preprocessor:
                 self._conditionals.pop()
             elif type_ == "PP_THEN":
                 raise _error(_STRAY, tok)
-            elif type_ == "MACRO":
+            else:
                 if tok.value == "@define":
                     self._define(tok)
                     continue
@@ -185,8 +200,6 @@ class Preprocessor:
                 if macro is None:
                     return tok
                 self._expand(tok, macro)
-            else:
-                self._push_tokens(self._script_arg(tok))
 
     # -- conditionals ---------------------------------------------------------
 
@@ -228,21 +241,27 @@ class Preprocessor:
                 if in_else:
                     raise _error("invalid conditional - duplicate '%:'", tok)
                 return "else"
+            elif tok.type == "PP_THEN" and depth == 0:
+                # A second `%?`.  The conditional stays open: its `%)` is
+                # no stray.
+                if not in_else:
+                    self._conditionals.append(_Conditional(start, False))
+                raise _error(_STRAY, tok)
 
     def _cond_token(self):
-        """Next token of a condition, with macros and script arguments expanded."""
+        """Next token of a condition, with macros expanded."""
         while True:
             tok = self._raw()
             if tok is None:
                 return None
-            if tok.type == "MACRO" and tok.value != "@define":
+            if tok.type in self._directives and tok.value[:1] == "@" \
+                    and tok.value != "@define":
                 macro = self._lookup(tok.value[1:])
                 if macro is not None:
                     self._expand(tok, macro)
                     continue
-            if tok.type == "SCRIPT_ARG":
-                self._push_tokens(self._script_arg(tok))
-                continue
+            if tok.type == "JUNK":
+                raise _error(tok.value, tok)
             return tok
 
     def _cond_operand(self, start):
@@ -362,12 +381,21 @@ class Preprocessor:
         if name_tok is None or name_tok.type != "IDENT":
             raise _error("expected identifier", name_tok or _eof_of(define_tok))
         name = name_tok.value
+        if name == "define":
+            # (the definition ends here: what follows is read as it comes)
+            raise _error("attempt to redefine '@define'", name_tok)
         previous = self._defined_here.get(name)
         if previous is not None:
+            # (the first definition is shown as part of the error: not counted)
+            first = _error("macro '@%s' first defined here" % name, previous.tok)
+            first.counted = False
             raise StapError("attempt to redefine macro '@%s' in the same file" % name,
-                            name_tok, label="at",
-                            followers=[_error("macro '@%s' first defined here" % name,
-                                              previous.tok)])
+                            name_tok, label="at", followers=[first])
+        builtin = AT_OPERATORS.get("@" + name)
+        if builtin is not None:
+            self.warnings.append((len(self.errors), StapWarning(
+                "macro redefines built-in operator '@%s'" % name, name_tok)))
+            self._directives = self._directives | {builtin}
         params = []
         tok = self._raw()
         if tok is not None and tok.type == "(":
@@ -419,8 +447,8 @@ class Preprocessor:
         # (argument chains make the whole chain long, legitimately).
         depth = sum(1 for origin in use.expansion_chain() if origin.value == use.value)
         if depth >= MAX_MACRO_DEPTH:
-            # stap 4.8 recurses until it runs out of memory; we stop here.
-            raise _error("recursive macro expansion", use)
+            self._abandon_expansions()
+            raise _error(RECURSIVE_MACRO, use)
         args = {}
         if macro.params:
             args = dict(zip(macro.params, self._macro_arguments(use, macro)))
@@ -436,7 +464,23 @@ class Preprocessor:
                                        arg.kind, reference) for arg in args[value[1:]])
             else:
                 expansion.append(_relocate(tok, use))
+        self._expanded += len(expansion)
+        if self._expanded > MAX_EXPANDED_TOKENS:
+            self._abandon_expansions()
+            raise _error(RECURSIVE_MACRO, use)
         self._push_tokens(expansion)
+
+    def _abandon_expansions(self):
+        """After a runaway expansion, the rest of it is dropped (its other
+        branches would run away as well): reading goes on in the file."""
+        survivors = [tok for tok in reversed(self._pushback) if tok.origin is None]
+        for source in reversed(self._stack[1:]):
+            survivors.extend(tok for tok in source if tok.origin is None)
+        self._pushback.clear()
+        del self._stack[1:]
+        if survivors:
+            self._stack.append(iter(survivors))
+        self._expanded = 0
 
     def _macro_arguments(self, use, macro):
         """The argument token lists of a use of a macro with parameters
@@ -471,28 +515,6 @@ class Preprocessor:
             raise _error("too few parameters for macro '@%s' (expected %d)"
                          % (macro.name, nparams), tok)
         return values
-
-    # -- script arguments ---------------------------------------------------
-
-    def _script_arg(self, tok):
-        args = self.env.script_args
-        text = tok.value
-        if text[1] == "#":
-            count = str(len(args))
-            if text[0] == "$":
-                return [tok.derived("NUMBER", count, count, "number")]
-            return [tok.derived("STRING", count, count, "string")]
-        index = int(text[1:])
-        if index < 1 or index > len(args):
-            raise _error("command line argument out of range [1-%d]" % len(args),
-                         tok.derived("BADOP", "", "", "junk"))
-        value = args[index - 1]
-        if text[0] == "@":
-            return [tok.derived("STRING", value, value, "string")]
-        # $N: the argument's text is lexed as script tokens, located at $N.
-        arg_file = SourceFile(tok.file.name, value, synthetic=True)
-        return [Token(t.type, t.value, tok.lexpos, tok.file, t.text, t.kind, tok.origin)
-                for t in tokenize(arg_file)]
 
 
 def _relocate(tok, use):

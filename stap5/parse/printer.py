@@ -123,12 +123,12 @@ class Printer(ast.NodeVisitor):
                 mark = "+" if node.sort_direction > 0 else "-"
             keys.append(self.visit(key) + mark)
         text += "[%s] in %s" % (", ".join(keys), self.visit(node.array))
+        if node.array_slice:
+            text += "[%s]" % ", ".join(self.visit(index) for index in node.array_slice)
         if node.sort_aggregate is not None:
             text += " @" + node.sort_aggregate
         if node.sort_column == 0:
             text += "+" if node.sort_direction > 0 else "-"
-        if node.array_slice:
-            text += "[%s]" % ", ".join(self.visit(index) for index in node.array_slice)
         if node.limit is not None:
             text += " limit " + self.visit(node.limit)
         return text + ") " + self.visit(node.body)

@@ -6,9 +6,9 @@ data file per CPU (``trace0``, ``trace1``...), merged back into one ordered
 stream. Entry point: ``staprun5 = stap5.run.staprun:main``.
 
 Modules:
-    staprun   command line (staprun's options), main()
-    session   the run loop: start, signals, -c/-x/-T, stop, drain, unload
-    channels  the control channel and the per-CPU data channel
-    protocol  message and record formats (mirror of runtime/transport/messages.h)
-    kmod      finit_module / delete_module through ctypes
+    staprun     command line (staprun's options), main()
+    module_run  the run loop: start, signals, -c/-x/-T, stop, drain, unload
+    channels    the control channel and the per-CPU data channel
+    wire        message and record formats (mirror of runtime/transport/messages.h)
+    kmod        finit_module / delete_module through ctypes
 """

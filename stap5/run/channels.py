@@ -15,7 +15,7 @@ import heapq
 import os
 import time
 
-from stap5.run import protocol
+from stap5.run import wire
 
 DEBUGFS = "/sys/kernel/debug"
 
@@ -47,7 +47,7 @@ class ControlChannel:
             if not chunk:
                 break
             self._pending += chunk
-        messages, self._pending = protocol.split_messages(self._pending)
+        messages, self._pending = wire.split_messages(self._pending)
         return messages
 
     def command(self, word):
@@ -88,7 +88,7 @@ class DataChannel:
                 if not chunk:
                     break
                 entry[1] += chunk
-            got, entry[1] = protocol.split_records(entry[1])
+            got, entry[1] = wire.split_records(entry[1])
             records.extend(got)
         return records
 
@@ -117,6 +117,10 @@ class OrderedOutput:
 
     def flush(self, final=False):
         out = []
+        if self.next_seq is None:
+            if not self.heap:
+                return
+            self.next_seq = self.heap[0][0]
         while self.heap:
             seq, payload = self.heap[0]
             if seq < self.next_seq:         # duplicate: cannot happen
@@ -135,5 +139,14 @@ class OrderedOutput:
             self.next_seq = seq + 1
             self.gap_since = None
         if out:
-            self.sink.write(b"".join(out))
+            write_records = getattr(self.sink, "write_records", None)
+            if write_records:       # a rotating file: each record whole in one file
+                write_records(out)
+            else:
+                self.sink.write(b"".join(out))
             self.sink.flush()
+
+    def start_anywhere(self):
+        """Attaching to a running session: its first records were read by an
+        earlier staprun5 (or overwritten): start from the first one found."""
+        self.next_seq = None

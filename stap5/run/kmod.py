@@ -119,3 +119,21 @@ def is_loaded(name):
 
 
 BUSY = (errno.EBUSY, errno.EAGAIN, errno.EWOULDBLOCK)
+
+
+def unload_when_free(name, tries=100, interval=0.05):
+    """delete_module(name), retried while the module is in use (a reader still
+    closing its files). True once removed, False if it was not loaded; raises
+    ModuleError (errno EBUSY after the last try)."""
+    import time
+    for attempt in range(tries):
+        try:
+            unload(name)
+            return True
+        except ModuleError as e:
+            if e.errno == errno.ENOENT:
+                return False
+            if e.errno not in BUSY or attempt == tries - 1:
+                raise
+            time.sleep(interval)
+    return False

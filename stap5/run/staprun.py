@@ -1,12 +1,16 @@
 """staprun5: the stap5 module runner (SystemTap's staprun, for stap5 modules).
 
     staprun5 [OPTIONS] MODULE.ko [NAME=VALUE ...]
+    staprun5 -A|-d NAME
 
 Loads MODULE (NAME=VALUE set module parameters, e.g. the script's globals),
 starts its probes, copies its output to stdout (or -o FILE) and its messages
 to stderr, and when the session ends (exit() in the script, Ctrl-C, the -c
 command exiting, -T) runs its end probes, prints the summary and unloads it.
 The exit status is 0, or 1 after errors.
+
+-o FILE with -S SIZE[,N] rotates the output (rotation.py); -L, -A, -d and -D
+run sessions that outlive staprun5 (detached.py).
 """
 
 import argparse
@@ -14,11 +18,15 @@ import signal
 import sys
 
 import stap5
-from stap5.run.session import Options, Session
+from stap5.run import detached, rotation
+from stap5.run.module_run import ModuleRun, Options
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+# Caught from the start too: SIGQUIT detaches (it would otherwise dump core).
+EARLY_SIGNALS = STOP_SIGNALS + (signal.SIGQUIT,)
 
-USAGE = "staprun5 [-v] [-w] [-V] [-h] [-c CMD | -x PID] [-o FILE] [-T SECS] [-b MB] MODULE [NAME=VALUE ...]"
+USAGE = ("staprun5 [-v] [-w] [-V] [-h] [-c CMD | -x PID] [-o FILE [-D] [-S SIZE[,N]]] "
+         "[-T SECS] [-b MB] [-A|-L|-d] MODULE [NAME=VALUE ...]")
 
 
 class StaprunArgumentParser(argparse.ArgumentParser):
@@ -46,9 +54,18 @@ def build_parser():
                    help="end the session after SECS seconds")
     p.add_argument("-b", "-s", dest="bufsize", metavar="MB", type=int,
                    help="data buffer size, in MB per CPU (1 to 4095)")
-    p.add_argument("-L", dest="detach", action="store_true", help="not supported")
-    p.add_argument("-A", dest="attach", action="store_true", help="not supported")
-    p.add_argument("-D", dest="daemon", action="store_true", help="not supported")
+    p.add_argument("-S", dest="rotate", metavar="SIZE[,N]",
+                   help="with -o: switch to FILE.1, FILE.2... every SIZE MB, keeping the "
+                        "last N files")
+    p.add_argument("-L", dest="load_and_detach", action="store_true",
+                   help="load the module, start its probes and detach: it runs on, "
+                        "its latest output kept in memory (flight recorder)")
+    p.add_argument("-A", dest="attach", action="store_true",
+                   help="attach to the detached module MODULE (a name)")
+    p.add_argument("-d", dest="delete", action="store_true",
+                   help="remove the detached or unused module MODULE ('*': all of them)")
+    p.add_argument("-D", dest="daemon", action="store_true",
+                   help="with -o: run in the background, printing its pid")
     p.add_argument("module", nargs="?", help="the module (.ko)")
     p.add_argument("params", nargs=argparse.REMAINDER, help="NAME=VALUE module parameters")
     return p
@@ -59,7 +76,7 @@ def main(argv=None):
     # get going must end the session cleanly, not kill us with a module loaded.
     early = []
     previous = {sig: signal.signal(sig, lambda signum, frame: early.append(signum))
-                for sig in STOP_SIGNALS}
+                for sig in EARLY_SIGNALS}
     try:
         return _main(argv, early)
     finally:
@@ -77,13 +94,36 @@ def _main(argv, early_signals):
         print(f"Systemtap module loader/runner (stap5 {stap5.__version__}, "
               f"SystemTap {stap5.SYSTEMTAP_VERSION} language)")
         return 0
-    for flag, wanted in (("-L", args.detach), ("-A", args.attach), ("-D", args.daemon)):
-        if wanted:
-            sys.stderr.write(f"ERROR: staprun5 does not support {flag} "
-                             "(detached sessions); run the module in the foreground.\n")
-            return 1
     if not args.module:
         parser.error("no module given")
+    modes = [flag for flag, on in (("-A", args.attach), ("-L", args.load_and_detach),
+                                   ("-d", args.delete)) if on]
+    if len(modes) > 1:
+        parser.error(f"{' and '.join(modes)} cannot be used together")
+    if args.delete:
+        errors = detached.delete(args.module)
+        for message in errors:
+            sys.stderr.write(f"ERROR: {message}\n")
+        return 1 if errors else 0
+    if args.attach and args.command:
+        parser.error("You can't specify the '-A' and '-c' options together.  The '-c cmd'\n"
+                     "option used to start a command only has an effect when the module\n"
+                     "is inserted.")
+    if args.load_and_detach and args.command:
+        parser.error("You can't specify the '-L' and '-c' options together: nobody would "
+                     "be there when the command exits.")
+    if args.daemon and args.command:
+        parser.error("You can't specify the '-D' and '-c' options together.")
+    rotate = (None, None)
+    if args.rotate is not None:
+        try:
+            rotate = rotation.parse_size_spec(args.rotate)
+        except rotation.RotationError as e:
+            parser.error(str(e))
+        if rotate[0] and not args.output:
+            parser.error("You have to specify output FILE with '-S' option.")
+    if args.daemon and not args.output:
+        parser.error("You have to specify output FILE with '-D' option.")
     if args.command and args.target_pid:
         parser.error("-c and -x cannot be used together")
     if args.bufsize is not None and not 1 <= args.bufsize <= 4095:
@@ -97,8 +137,10 @@ def _main(argv, early_signals):
                    output=args.output, command=args.command,
                    target_pid=args.target_pid, timeout=args.timeout,
                    bufsize_mb=args.bufsize, verbose=args.verbose,
-                   suppress_warnings=args.suppress_warnings)
-    return Session(opts, early_signals=early_signals).run()
+                   suppress_warnings=args.suppress_warnings, rotate=rotate,
+                   daemon=args.daemon, load_and_detach=args.load_and_detach,
+                   attach=args.attach)
+    return ModuleRun(opts, early_signals=early_signals).run()
 
 
 if __name__ == "__main__":

@@ -218,7 +218,7 @@ class CodeGen:
         uid = self.uid()
         cname = self.tr.global_cname(symbol)
         map_expr = "stp_pmap_aggregate(%s)" % cname if symbol.type == STATS else cname
-        assignments = []
+        assignments = []                    # the keys', then (after the slice) the value's
         for column, key in enumerate(node.indexes):
             key_symbol = key.referent
             target = self.variable(key_symbol)
@@ -236,30 +236,27 @@ class CodeGen:
                 assignments.append("%s = %s" % (target, self.s.node_value_long(uid)))
             else:
                 self.unsupported("a value variable in foreach over statistics", node.tok)
-        filters = []
-        for column, index in enumerate(node.array_slice):
-            if isinstance(index, ast.Wildcard):
-                continue
-            if symbol.index_types[column] == STRING:
-                filters.append("strcmp(%s, %s) == 0" % (self.s.node_key_string(uid, column),
-                                                        self.expr_string(index)))
-            else:
-                filters.append("%s == %s" % (self.s.node_key_long(uid, column),
-                                             self.expr_long(index)))
+        keys_assigned = len(node.indexes)
+        # A slice's keys: evaluated once, before the loop (column, is a string, value, temporary).
+        slice_keys = [(column, symbol.index_types[column] == STRING, self.expr(index),
+                       self.frame.string_tmp() if symbol.index_types[column] == STRING
+                       else self.frame.add("int64_t", "slice%d_%d" % (uid, column)))
+                      for column, index in enumerate(node.array_slice)
+                      if not isinstance(index, ast.Wildcard)]
         column, direction = self._sort(node)
         limit = self.expr_long(node.limit) if node.limit is not None else None
         self.loop_depth += 1
         body = self._sub_block(node.body)
         self.loop_depth -= 1
-        return self.s.foreach(map_expr, column, direction, limit, assignments, filters, body,
+        return self.s.foreach(map_expr, column, direction, limit, assignments[:keys_assigned],
+                              slice_keys, assignments[keys_assigned:], body,
                               self.near(node.tok), self.err, uid, _is_empty(node.body))
 
     def _foreach_histogram(self, node):
         """foreach (v = [i] in @hist_log(s)): i runs over the bucket
         indexes (as in `@hist_log(s)[i]`), in order whatever the sort asked
-        (as in 4.8), v is the bucket's count."""
-        if node.array_slice:
-            self.unsupported("a slice of a histogram", node.tok)
+        (as in 4.8), v is the bucket's count.  A slice (`[k]`) changes
+        nothing: 4.8 does not look at it."""
         uid = self.uid()
         data, hist = self.stat_data(node.array.operand)
         key = self.variable(node.indexes[0].referent) if node.indexes else None
@@ -444,8 +441,8 @@ class CodeGen:
             return self.s.assign_long(lvalue, value)
         if op in ("/=", "%="):
             function = "stp_div64_checked" if op == "/=" else "stp_mod64_checked"
-            return self.s.compound_checked(lvalue, function, value, self.near(node.tok),
-                                           self.err)
+            return self.s.compound_checked(lvalue, function, value,
+                                           self.near(node.right.tok), self.err)
         if op in ("<<=", ">>="):
             shift = self.s.shift_left if op == "<<=" else self.s.shift_right
             return self.s.assign_long(lvalue, shift(lvalue, value))
@@ -457,7 +454,7 @@ class CodeGen:
         symbol = target.base.referent
         cname = self.tr.global_cname(symbol)
         keys = self.keys(symbol, target.indexes)
-        near = self.near(target.base.tok)       # 4.8 blames the array for an overflow
+        near = self.near(target.tok)            # (4.8: an overflow is the array's)
         if symbol.type == STRING:
             value = self.expr_string(node.right)
             if op == ".=":
@@ -469,7 +466,9 @@ class CodeGen:
             return self.s.map_set_long(cname, keys, value, near, self.err, size=self._map_size(symbol))
         if op in ("/=", "%="):
             function = "stp_div64_checked" if op == "/=" else "stp_mod64_checked"
-            return self.s.map_update_checked(cname, keys, function, value, near, self.err, size=self._map_size(symbol))
+            return self.s.map_update_checked(cname, keys, function, value, near, self.err,
+                                             size=self._map_size(symbol),
+                                             divisor_near=self.near(node.right.tok))
         if op == "<<=":
             update = self.s.shift_left("__old", value)
         elif op == ">>=":
@@ -484,7 +483,7 @@ class CodeGen:
             return self.s.stat_add(self.tr.global_cname(target.referent), value)
         symbol = target.base.referent
         keys = self.keys(symbol, target.indexes)
-        return self.s.pmap_add(self.tr.global_cname(symbol), keys, value, self.near(tok),
+        return self.s.pmap_add(self.tr.global_cname(symbol), keys, value, self.near(target.tok),
                                self.err, size=self._map_size(symbol))
 
     def _crement(self, node, prefix):
@@ -496,7 +495,8 @@ class CodeGen:
             keys = self.keys(symbol, operand.indexes)
             update = "__old %s 1" % op[0]
             return self.s.map_update_long(cname, keys, update, "__new" if prefix else "__old",
-                                          self.near(node.tok), self.err, size=self._map_size(symbol))
+                                          self.near(operand.tok), self.err,
+                                          size=self._map_size(symbol))
         if not isinstance(operand, ast.Symbol):
             raise TranslationError("cannot increment this expression", operand.tok)
         return self.s.crement(op, self.variable(operand.referent), prefix)
@@ -544,8 +544,9 @@ class CodeGen:
             result = "__f->retval"
         else:
             result = "(void)0"
+        # (MAXNESTING is told near the callee's declaration, as 4.8 does)
         return self.s.call(callee.cname, "struct " + callee.frame.struct_name, args, result,
-                           self.near(node.tok), self.err)
+                           self.near(function.tok), self.err)
 
     # --- printing --------------------------------------------------------------
 

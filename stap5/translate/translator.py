@@ -218,12 +218,12 @@ class Translator:
 
     def regex_matcher(self, pattern_node):
         """The C function matching `=~ "pattern"` (compiled once per pattern)."""
-        from stap5.translate import regex
+        from stap5 import regex
         pattern = pattern_node.value
         if pattern not in self._regexes:
             try:
                 self._regexes[pattern] = regex.compile_matcher(
-                    pattern, "gen_regex_%d" % (len(self._regexes) + 1), self.syntax,
+                    pattern, "gen_regex_%d" % (len(self._regexes) + 1), template_environment(),
                     captures=self._wants_regex_groups())
             except regex.RegexError as exc:
                 raise TranslationError("invalid regular expression: %s" % exc,

@@ -2,13 +2,13 @@
 
 Started by the initramfs' /init as ``PYTHON -S .../stap5/vm/agent.py`` (the host's own
 Python, seen through the 9p share). It talks to the host over the virtio-serial port
-named ``stap5.ctl`` using protocol.py's frames: it spawns each requested command in its
+named ``stap5.ctl`` using framing.py's frames: it spawns each requested command in its
 own session (so a forwarded SIGINT reaches the whole process group, as a terminal's
 Ctrl-C would), streams its stdout and stderr back separately, and reports its exit
 status. Being PID 1 it also reaps orphans, and on SHUTDOWN (or if the host goes away)
 powers the guest off.
 
-Standard library only, and nothing from the stap5 package but protocol.py, which is
+Standard library only, and nothing from the stap5 package but framing.py, which is
 imported from this file's own directory (Python puts it first on sys.path).
 """
 
@@ -19,7 +19,7 @@ import selectors
 import signal
 import time
 
-import protocol as P
+import framing as P
 
 with open("/proc/uptime") as _f:
     AGENT_STARTED = float(_f.read().split()[0])  # guest uptime when Python got here

@@ -14,8 +14,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from stap5.vm import protocol as P
-from stap5.vm import qemu
+from stap5.vm import framing as P
+from stap5.vm import network, qemu
 from stap5.vm.assets import DEFAULT_KVER, AssetError, fetch_guest_kernel, guest_kernel_ready, vm_dir
 from stap5.vm.initramfs import build_initramfs
 
@@ -210,6 +210,8 @@ class Guest:
         self.qemu_log = qemu_log
         self.info = {}
         self.boot_seconds = None
+        self.ssh = None          # SshAccess, with Guest.boot(ssh=True)
+        self.sshd = None
         self._ready = threading.Event()
         self._send_lock = threading.Lock()
         self._procs = {}
@@ -223,14 +225,17 @@ class Guest:
     # -- boot ---------------------------------------------------------------------------
     @classmethod
     def boot(cls, kver=DEFAULT_KVER, *, timeout=BOOT_TIMEOUT, memory_mb=1024, cpus=1,
-             accel=None, fetch=True, kaslr=None, log=None):
+             accel=None, fetch=True, kaslr=None, log=None, ssh=False):
         """Boot a guest and wait for its agent. `fetch` lets missing kernel assets be
         downloaded (see stap5-prep --vm); without it they must already be cached.
 
         The uncompressed vmlinux is booted through PVH, which is ~3x faster under TCG but
         bypasses the decompressor that randomizes the kernel's base: no KASLR (kernel text
         at the System.map addresses). kaslr=True (or STAP5_VM_KASLR=1) boots the bzImage
-        instead, with a randomized base, as on real machines."""
+        instead, with a randomized base, as on real machines.
+
+        ssh=True also makes the guest reachable over SSH from this host (see
+        network.py): `guest.ssh` is then its SshAccess."""
         if kaslr is None:
             kaslr = os.environ.get("STAP5_VM_KASLR", "") not in ("", "0")
         log = log or (lambda msg: print(f"stap5.vm: {msg}", file=sys.stderr))
@@ -242,6 +247,12 @@ class Guest:
                                            "(run 'stap5-prep --vm')")
                 fetch_guest_kernel(kver, log=log)
             initrd = build_initramfs(kver)
+            if ssh:
+                if fetch:
+                    network.fetch_net_modules(kver, log=log)
+                why = network.check_available(kver)
+                if why:
+                    raise GuestUnavailable(why)
         except qemu.QemuMissing as e:
             raise GuestUnavailable(str(e))
         except AssetError as e:
@@ -264,9 +275,11 @@ class Guest:
             f"stap5_9p_cache={os.environ.get('STAP5_VM_9P_CACHE', 'none')}",
         ])
         kernel = vm_dir(kver) / ("vmlinuz" if kaslr else "vmlinux")
+        ssh_port = network.free_port() if ssh else None
         argv = qemu.command_line(kernel=kernel, initrd=initrd, append=append,
                                  console_log=console_log, control_socket=sock_path,
-                                 memory_mb=memory_mb, cpus=cpus, accel=accel)
+                                 memory_mb=memory_mb, cpus=cpus, accel=accel,
+                                 extra=network.qemu_args(ssh_port) if ssh else ())
         with open(qemu_log, "wb") as qlog:
             proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=qlog, stderr=qlog,
                                     start_new_session=True, preexec_fn=_die_with_parent)
@@ -298,6 +311,14 @@ class Guest:
                 f"the guest did not come up within {timeout:g} s"
             guest.kill()
             raise GuestBootError(message)
+        if ssh:
+            try:
+                guest.ssh = network.start_sshd(guest, ssh_port)
+            except BaseException as e:
+                guest.kill()
+                if isinstance(e, network.SshUnavailable):
+                    raise GuestBootError(str(e)) from None
+                raise
         guest.boot_seconds = time.monotonic() - start
         return guest
 

@@ -13,16 +13,19 @@ import sys
 from stap5.vm.guest import Guest, GuestDied, GuestError, TimeoutExpired
 
 
-def run_in_guest(kernel_release, staprun_args, output_file=None, verbose=0):
-    """Run `staprun5 ARGS` in a guest; returns its exit status."""
+def run_in_guest(kernel_release, staprun_args, output_file=None, verbose=0,
+                 rotation=None):
+    """Run `staprun5 ARGS` in a guest; returns its exit status. The output file
+    (rotated as -S SIZE[,N] says) is written here."""
+    from stap5.run.rotation import OutputFile, RotationError, parse_size_spec
     out = sys.stdout
     opened = None
     if output_file is not None:
         try:
-            opened = open(output_file, "wb")
-        except OSError as exc:
-            sys.stderr.write("ERROR: cannot open output file %s: %s\n"
-                             % (output_file, exc.strerror))
+            opened = OutputFile(output_file, *(parse_size_spec(rotation) if rotation
+                                               else (None, None)))
+        except RotationError as exc:
+            sys.stderr.write("ERROR: %s\n" % exc)
             return 1
         out = opened
     try:

@@ -33,7 +33,8 @@ def choose_accel():
 
 
 def command_line(*, kernel, initrd, append, console_log, control_socket,
-                 memory_mb=1024, cpus=1, accel=None):
+                 memory_mb=1024, cpus=1, accel=None, extra=()):
+    """`extra`: more QEMU arguments (a network device, for Guest.boot(ssh=True))."""
     accel = accel or choose_accel()
     return [
         find_qemu(),
@@ -50,4 +51,5 @@ def command_line(*, kernel, initrd, append, console_log, control_socket,
         "-device", "virtio-serial-pci",
         "-chardev", f"socket,id=ctl,path={control_socket}",
         "-device", f"virtserialport,chardev=ctl,name={CONTROL_PORT}",
+        *extra,
     ]

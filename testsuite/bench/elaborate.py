@@ -18,7 +18,7 @@ import sys
 import time
 
 from testsuite.bench import fresh_cache
-from testsuite.parse.harness import KERNEL, STAP48, TAPSET48, stap48_available
+from testsuite.oracle.harness import KERNEL, STAP48, TAPSET48, stap48_available
 
 PROJECT_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -31,11 +31,11 @@ SCRIPTS = [
 ]
 
 
-def _run(argv, env):
+def _run(argv, env, cwd=PROJECT_DIR):
     """(wall seconds, cpu seconds, exit status) of one run."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
-    proc = subprocess.run(argv, env=env, cwd=PROJECT_DIR, stdout=subprocess.DEVNULL,
+    proc = subprocess.run(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
                           stderr=subprocess.DEVNULL)
     wall = time.monotonic() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -43,8 +43,8 @@ def _run(argv, env):
     return wall, cpu, proc.returncode
 
 
-def _best(argv, env, repeat):
-    runs = [_run(argv, env) for _ in range(repeat)]
+def _best(argv, env, repeat, cwd=PROJECT_DIR):
+    runs = [_run(argv, env, cwd) for _ in range(repeat)]
     return min(r[0] for r in runs), min(r[1] for r in runs), runs[-1][2]
 
 

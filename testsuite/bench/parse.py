@@ -16,7 +16,7 @@ import sys
 import time
 
 from testsuite.bench import fresh_cache
-from testsuite.parse.harness import (EXAMPLES48, KERNEL, STAP48, TAPSET48, patched_environment,
+from testsuite.oracle.harness import (EXAMPLES48, KERNEL, STAP48, TAPSET48, patched_environment,
                                      stap48_available)
 
 PROJECT_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

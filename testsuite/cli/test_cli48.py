@@ -5,7 +5,7 @@ pass numbers.
 
 Option errors are cli.py's own business and are compared end to end.  What
 pass 1 prints is compared through the API the driver uses to print it
-(run_stap5_pass1; see testsuite/parse/harness.py), and once more end to end
+(run_stap5_pass1; see testsuite/oracle/harness.py), and once more end to end
 in a test that is expected to fail until driver.py prints pass 1 that way.
 
 Deliberate differences:
@@ -21,7 +21,7 @@ import re
 
 import pytest
 
-from testsuite.parse.harness import (TAPSET48, needs_stap48, run_stap48, run_stap5,
+from testsuite.oracle.harness import (TAPSET48, needs_stap48, run_stap48, run_stap5,
                                      run_stap5_pass1)
 
 pytestmark = [pytest.mark.oracle, needs_stap48]
@@ -109,7 +109,102 @@ OPTION_ERRORS = [
     ("G-without-value", ["-p1", "-G", "x", "-e", "probe begin {}"]),
     ("G-unsafe-value", ["-p1", "-G", "x=a;b", "-e", "probe begin {}"]),
     ("G-empty-value", ["-p1", "-G", "x=", "-e", "probe begin {}"]),
+    ("s-zero", ["-p1", "-s", "0", "-e", "probe begin {}"]),
+    ("s-too-big", ["-p1", "-s", "4096", "-e", "probe begin {}"]),
+    ("s-negative", ["-p1", "-s", "-1", "-e", "probe begin {}"]),
+    ("s-word", ["-p1", "-s", "x", "-e", "probe begin {}"]),
+    ("s-empty", ["-p1", "-s", "", "-e", "probe begin {}"]),
+    ("s-hex", ["-p1", "-s", "0x10", "-e", "probe begin {}"]),
+    ("s-trailing-junk", ["-p1", "-s", "1x", "-e", "probe begin {}"]),
+    ("s-before-later-errors", ["-p1", "-s", "0", "-c", "ls", "-x", "1", "-e", "x"]),
+    ("c-and-x", ["-p1", "-c", "ls", "-x", "1", "-e", "probe begin {}"]),
+    ("x-and-c", ["-p1", "-x", "1", "-c", "ls", "-e", "probe begin {}"]),
+    ("c-and-x-no-script", ["-p1", "-x", "1", "-c", "ls"]),
+    ("g-and-unprivileged", ["-p1", "-g", "--unprivileged", "-e", "probe begin {}"]),
+    ("g-and-stapsys", ["-p1", "--privilege=stapsys", "-g", "-e", "probe begin {}"]),
+    ("privilege-twice", ["-p1", "--privilege=stapusr", "--privilege=stapsys", "-s", "0",
+                         "-e", "probe begin {}"]),
+    ("unprivileged-then-privilege", ["-p1", "--unprivileged", "--privilege=stapsys",
+                                     "-e", "probe begin {}"]),
+    ("c-x-before-g", ["-p1", "-g", "--unprivileged", "-c", "ls", "-x", "1",
+                      "-e", "probe begin {}"]),
 ]
+
+
+# Accepted combinations next to the refused ones above.
+OPTION_COMBINATIONS = [
+    ("s-limits", ["-p1", "-s", "1", "-s", "4095", "-e", "probe begin {}"]),
+    ("s-blank-and-sign", ["-p1", "-s", " 5", "-s", "+5", "-e", "probe begin {}"]),
+    ("g-and-stapdev", ["-p1", "--privilege=stapdev", "-g", "-e", "probe begin {}"]),
+    ("same-privilege-twice", ["-p1", "--unprivileged", "--privilege=stapusr",
+                              "-e", "probe begin {}"]),
+]
+
+
+@pytest.mark.parametrize("name,argv", OPTION_COMBINATIONS,
+                         ids=[c[0] for c in OPTION_COMBINATIONS])
+def test_option_combinations_like_48(name, argv, scripts):
+    expected = run_stap48(argv, cwd=scripts)
+    actual = run_stap5(argv, cwd=scripts, env=STAP5_ENV)
+    assert (actual.status, actual.stdout, actual.stderr) == \
+        (expected.status, expected.stdout, expected.stderr) == (0, expected.stdout, "")
+
+
+_RANDOM_NAME = re.compile(r"/stap[A-Za-z0-9]{6} \"\)")
+
+# $TMPDIR as stap checks it before reading any script (the directory it
+# then makes has a random name).
+TMPDIR_CASES = [
+    ("missing", "/nonexistent", ["-p1", "-e", "probe begin {}"]),
+    ("a-file", "hello.stp", ["-p1", "-e", "probe begin {}"]),
+    ("missing-with-space", "/nonexistent/with space", ["-p1", "-e", "probe begin {}"]),
+    ("with-space", "tmp with space", ["-p1", "-e", "probe begin {}"]),
+    ("plus-sign", "tmp+plus", ["-p1", "-e", "probe begin {}"]),
+    ("empty", "", ["-p1", "-e", "probe begin {}"]),
+    ("upper-case", "/TMP", ["-p1", "-e", "probe begin {}"]),
+    ("before-missing-script", "/nonexistent", ["-p1"]),
+    ("after-option-errors", "/nonexistent", ["-p1", "-s", "0", "-e", "probe begin {}"]),
+    ("before-c-and-x", "/nonexistent", ["-p1", "-c", "ls", "-x", "1", "-e", "x"]),
+    ("not-for-version", "/nonexistent", ["-V"]),
+    ("fine", "/tmp", ["-p1", "-e", "probe begin {}"]),
+]
+
+
+@pytest.mark.parametrize("name,tmpdir,argv", TMPDIR_CASES, ids=[c[0] for c in TMPDIR_CASES])
+def test_tmpdir_like_48(name, tmpdir, argv, scripts):
+    env = {"TMPDIR": tmpdir}
+    expected = run_stap48(argv, cwd=scripts, env=env)
+    actual = run_stap5(argv, cwd=scripts, env=dict(STAP5_ENV, **env))
+    assert (actual.status, _RANDOM_NAME.sub("/stapXXXXXX \")", actual.stderr)) == \
+        (expected.status, _RANDOM_NAME.sub("/stapXXXXXX \")", _as_stap5(expected.stderr)))
+    if argv[0] != "-V":
+        assert actual.stdout == expected.stdout
+
+
+# Tapset directories given with -I are parsed in pass 1 whatever the script
+# uses: a broken tapset is reported and skipped (an error under -W, nothing
+# under -w), a broken macro file fails pass 1.
+BROKEN_LIBRARY_CASES = [
+    ("tapset", ["-p1", "-I", "broken_tapset", "-e", "probe begin {}"]),
+    ("tapset-W", ["-p1", "-W", "-I", "broken_tapset", "-e", "probe begin {}"]),
+    ("tapset-W-p2", ["-p2", "-W", "-I", "broken_tapset", "-e", "probe begin {}"]),
+    ("tapset-w", ["-p1", "-w", "-I", "broken_tapset", "-e", "probe begin {}"]),
+    ("tapset-w-W", ["-p1", "-w", "-W", "-I", "broken_tapset", "-e", "probe begin {}"]),
+    ("macros", ["-p1", "-I", "broken_macros", "-e", "probe begin {}"]),
+    ("macros-w", ["-p1", "-w", "-I", "broken_macros", "-e", "probe begin {}"]),
+    ("both-W", ["-p1", "-W", "-I", "broken_macros", "-I", "broken_tapset",
+                "-e", "probe begin {}"]),
+    ("missing-directory-W", ["-p1", "-W", "-I", "no-such-dir", "-e", "probe begin {}"]),
+]
+
+
+@pytest.mark.parametrize("name,argv", BROKEN_LIBRARY_CASES,
+                         ids=[c[0] for c in BROKEN_LIBRARY_CASES])
+def test_broken_include_directories_like_48(name, argv, scripts):
+    expected = run_stap48(argv, cwd=scripts)
+    actual = run_stap5(argv, cwd=scripts, env=STAP5_ENV)
+    assert (actual.status, actual.stdout, actual.stderr) == \
+        (expected.status, expected.stdout, expected.stderr)
 
 
 @pytest.mark.parametrize("name,argv", OPTION_ERRORS, ids=[c[0] for c in OPTION_ERRORS])

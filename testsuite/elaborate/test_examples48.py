@@ -12,7 +12,7 @@ import os
 
 import pytest
 
-from testsuite.parse.harness import EXAMPLES48, TAPSET48, needs_stap48, run_stap5, submit
+from testsuite.oracle.harness import EXAMPLES48, TAPSET48, needs_stap48, run_stap5, submit
 from testsuite.parse.test_examples48 import EXAMPLES, choose_invocation
 
 pytestmark = [pytest.mark.oracle, needs_stap48]

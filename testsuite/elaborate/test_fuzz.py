@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from testsuite.elaborate.oracle_corpus import ENV
-from testsuite.parse.harness import run_stap5
+from testsuite.oracle.harness import run_stap5
 
 ATOMS = ["x", "y", "s", "a[1]", 'a[x, "s"]', "1", '"str"', "$foo", "$value", "@defined($x)",
          "@defined(y)", "f(1)", "g()", "f(x, y)", "@count(st)", "@sum(st)", "@entry(x)",

@@ -11,7 +11,7 @@ the families stap5 runs.
 import pytest
 
 from testsuite.elaborate.oracle_corpus import ENV
-from testsuite.parse.harness import needs_stap48, prefetch_stap48, run_stap48, run_stap5
+from testsuite.oracle.harness import needs_stap48, prefetch_stap48, run_stap48, run_stap5
 
 pytestmark = [pytest.mark.oracle, needs_stap48]
 

@@ -14,7 +14,7 @@ import os
 
 import pytest
 
-from testsuite.parse.harness import run_stap5
+from testsuite.oracle.harness import run_stap5
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "stap5_only")
 ENV = {"SYSTEMTAP_TAPSET": os.path.join(os.path.dirname(HERE), "..", "..", "tapsets")}

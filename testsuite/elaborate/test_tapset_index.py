@@ -10,7 +10,7 @@ import textwrap
 
 import pytest
 
-from testsuite.parse.harness import run_stap5
+from testsuite.oracle.harness import run_stap5
 
 PROJECT_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 

@@ -44,7 +44,7 @@ def expected_path(name):
 
 
 def record(names):
-    from testsuite.parse.harness import run_stap48
+    from testsuite.oracle.harness import run_stap48
     failed = False
     for name in names:
         outcome = run_stap48(argv_of(name), cwd=GOLDEN_DIR, env=ENV)

@@ -30,7 +30,7 @@ import pytest
 from testsuite.parse import mutations
 from testsuite.parse.broken_scripts import CASES
 from testsuite.parse.golden_cases import GOLDEN_DIR, TAPSET_DIR
-from testsuite.parse.harness import (TAPSET48, needs_stap48, run_stap48, run_stap5,
+from testsuite.oracle.harness import (TAPSET48, needs_stap48, run_stap48, run_stap5,
                                      run_stap5_pass1)
 
 pytestmark = [pytest.mark.oracle, needs_stap48]
@@ -64,7 +64,7 @@ def _normalized(text):
 @pytest.fixture(scope="module")
 def corpus_outcomes():
     """4.8's outcomes for the whole corpus, started in parallel."""
-    from testsuite.parse.harness import prefetch_stap48
+    from testsuite.oracle.harness import prefetch_stap48
     prefetch_stap48([{"argv": _argv(options, script), "cwd": "/"}
                      for name, options, script in CASES if name not in KNOWN_DIFFERENCES])
 

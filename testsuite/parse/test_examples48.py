@@ -16,7 +16,7 @@ import shlex
 
 import pytest
 
-from testsuite.parse.harness import (EXAMPLES48, TAPSET48, needs_stap48, run_stap48,
+from testsuite.oracle.harness import (EXAMPLES48, TAPSET48, needs_stap48, run_stap48,
                                      run_stap5, submit)
 
 pytestmark = [pytest.mark.oracle, needs_stap48]

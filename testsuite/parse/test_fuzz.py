@@ -22,7 +22,7 @@ from stap5.parse.parser import parse_source
 from stap5.parse.preprocessor import PreprocessorEnv
 from stap5.parse.printer import dump_file
 from testsuite.parse import mutations
-from testsuite.parse.harness import run_stap5
+from testsuite.oracle.harness import run_stap5
 
 EXAMPLES = int(os.environ.get("STAP5_FUZZ_EXAMPLES", "150"))
 # As the CLI sets it (here, before Hypothesis looks at it).
@@ -124,3 +124,78 @@ def test_machine_made_depth_is_fine():
     outcome = run_stap5(["-p1", "-e", script], env={"SYSTEMTAP_TAPSET": "/"})
     assert outcome.status == 0, outcome.stderr
     assert outcome.stdout.count("||") == 2999
+
+
+# --- what refers to itself: script arguments and macros --------------------------
+
+# Pieces of argument values and of scripts: references to arguments, macro
+# definitions and uses (some recursive), and text that opens what the rest of
+# the input would have to close.
+SELF_REFERRING = ["$1", "$2", "@1", "@2", "$#", "@#", "$12", "@01", "x", "1", " ", "+",
+                  "%(", "%?", "%:", "%)", "/*", '"', "@m", "@m(", "@n", ")", ",", "(",
+                  "@define m %(", "@define m(a) %(", "@define n %(", "@a", "@m(@a @a)",
+                  "@n @n", "probe begin {", "print(", "}", "1 == 1"]
+RECURSIVE_MACROS = [
+    "@define m %( @m %)",
+    "@define m %( @m @m %)",
+    "@define m(a) %( @m(@a @a) %)",
+    "@define m(a) %( @m(@m(@a)) %)",
+    "@define m %( @n @n %) @define n %( @m @m %)",
+    "@define m(a) %( @a @m(@a) %)",
+    "@define m %( $1 @m %)",
+]
+pieces = st.lists(st.sampled_from(SELF_REFERRING), max_size=12).map("".join)
+
+
+class _Hang(Exception):
+    pass
+
+
+def _bounded(seconds):
+    """A guard that fails the test instead of letting a loop hang it."""
+    import signal
+
+    def expire(_signum, _frame):
+        raise _Hang("still running after %d seconds" % seconds)
+    return signal.signal(signal.SIGALRM, expire), signal.alarm(seconds)
+
+
+def _finishes_with_a_diagnostic(argv):
+    import signal
+    previous, _ = _bounded(120)
+    try:
+        outcome = run_stap5(argv, env={"SYSTEMTAP_TAPSET": "/"})
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert "Traceback" not in outcome.stderr
+    if outcome.status == 0:
+        assert outcome.stdout.startswith("# parse tree dump\n")
+    else:
+        assert outcome.status == 1, outcome
+        assert "Pass 1: parse failed.  [man error::pass1]" in outcome.stderr
+    return outcome
+
+
+@settings(max_examples=max(20, EXAMPLES // 3), deadline=None, database=None,
+          derandomize=True, suppress_health_check=list(HealthCheck))
+@given(st.lists(pieces, min_size=1, max_size=3), pieces,
+       st.one_of(st.just(""), st.sampled_from(RECURSIVE_MACROS)))
+def test_self_referring_arguments_and_macros_end_in_a_diagnostic(args, text, macros):
+    """Arguments whose values name arguments (themselves too), macros that
+    expand to themselves (growing or not): never a hang, a diagnostic."""
+    script = "%s probe begin { print(%s) } probe end { %s }" % (macros, text, text)
+    _finishes_with_a_diagnostic(["-p1", "-e", script, "--"] + args)
+
+
+def test_the_reported_hangs_are_errors():
+    for argv in (["-p1", "-e", "$1", "$1"], ["-p1", "-e", "probe begin {$1}", "x $1"]):
+        outcome = _finishes_with_a_diagnostic(argv)
+        assert outcome.status == 1
+        assert "invalid nested substitution of command line arguments" in outcome.stderr
+    for macro in RECURSIVE_MACROS:
+        outcome = _finishes_with_a_diagnostic(
+            ["-p1", "-e", macro + " probe begin { print(@m%s) }"
+             % ("(1)" if "m(a)" in macro else ""), "x"])
+        assert outcome.status == 1
+        assert "recursive macro expansion" in outcome.stderr, macro

@@ -6,7 +6,7 @@ recordings still are what the installed 4.8 prints."""
 import pytest
 
 from testsuite.parse.golden_cases import ENV, GOLDEN_DIR, argv_of, case_names, expected_path
-from testsuite.parse.harness import needs_stap48, run_stap48, run_stap5
+from testsuite.oracle.harness import needs_stap48, run_stap48, run_stap5
 
 CASES = case_names()
 

@@ -2,7 +2,7 @@
 
 The C of compile_matcher(), exactly as pass 3 emits it, wrapped with what
 the kernel module would provide (MAXSTRINGLEN, string_t, struct context
-with its struct stp_regex_match) and a main() that answers queries on stdin:
+with the runtime's struct stp_regex_match, runtime/regex.h) and a main() that answers queries on stdin:
 
     INDEX HEX       the subject (hex bytes) in a buffer of its length + NUL
     INDEX HEX !     the same bytes in a buffer with no NUL at all
@@ -14,7 +14,9 @@ number of groups and each group's start and end.
 import subprocess
 from pathlib import Path
 
-from stap5.translate.regex import compile_matcher, emit
+from stap5.regex import compile_matcher
+from stap5.session import DEFAULT_RUNTIME_DIR
+from stap5.translate.translator import template_environment
 
 _PRELUDE = r"""
 #include <stdint.h>
@@ -93,12 +95,13 @@ class MatcherProgram:
     def __init__(self, specs, workdir, maxstringlen=512):
         self.specs = list(specs)
         self.maxstringlen = maxstringlen
-        parts = ["#define MAXSTRINGLEN %d" % maxstringlen, _PRELUDE, emit.match_struct(),
-                 "struct context {\n\tstruct stp_regex_match regex_match;\n};\n"]
+        parts = ["#define MAXSTRINGLEN %d" % maxstringlen, _PRELUDE,
+                 '#include "%s/regex.h"' % DEFAULT_RUNTIME_DIR, "struct context {\n\tstruct stp_regex_match regex_match;\n};\n"]
         table = []
         for i, (pattern, records) in enumerate(self.specs):
             name = "stp_regex_%d" % (i + 1)
-            parts.append(compile_matcher(pattern, name, None, captures=records).code)
+            parts.append(compile_matcher(pattern, name, template_environment(),
+                                         captures=records).code)
             table.append("\t{ %s, %d }," % (name, int(records)))
         parts.append(_MAIN % {"table": "\n".join(table)})
         workdir = Path(workdir)

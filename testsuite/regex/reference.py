@@ -3,7 +3,7 @@ generator of random patterns.
 
 The reference backtracks over the parsed tree (enumerating every way to
 match, best first), so it shares nothing with the automata but the parser.
-Its rules are the ones stap5 documents (stap5/translate/regex/captures.py):
+Its rules are the ones stap5 documents (stap5/regex/captures.py):
 the leftmost match, as long as possible; inside it, the first way in greedy
 order -- more iterations before fewer, alternatives in order -- that spans
 exactly that; a `*`/`+`/`{n,}` iteration past the minimum must consume
@@ -12,7 +12,7 @@ something.  `^` holds at 0; `$` consumes the END after the subject.
 
 import random
 
-from stap5.translate.regex import parser as P
+from stap5.regex import parser as P
 
 
 def _ways(node, text, i, tags):

@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 
-from stap5.translate.regex import Program
+from stap5.regex import Program
 from testsuite.regex import cases, reference
 from testsuite.regex.cprogram import MatcherProgram
 

@@ -2,7 +2,7 @@
 pattern and a non-zero exit (never a traceback); a good one becomes its
 matcher in the generated C, once per distinct pattern."""
 
-from testsuite.parse.harness import run_stap5
+from testsuite.oracle.harness import run_stap5
 
 
 def test_a_bad_pattern_is_a_semantic_error_at_the_pattern():

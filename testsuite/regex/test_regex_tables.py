@@ -1,4 +1,4 @@
-"""The compiled tables of `=~`, run in Python (stap5.translate.regex.simulate
+"""The compiled tables of `=~`, run in Python (stap5.regex.simulate
 steps through them exactly as the generated C does).
 
 * 4.8's verdicts, groups and error messages (expected_4.8.json, recorded by
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from stap5.translate.regex import Program, RegexError, check_pattern, parser
+from stap5.regex import Program, RegexError, check_pattern, parser
 from testsuite.regex import cases, reference
 
 EXPECTED = json.loads((Path(__file__).resolve().parent / "expected_4.8.json").read_text())
@@ -164,3 +164,13 @@ def test_a_fixed_sample_of_random_patterns():
             expected = reference.groups(pattern, subject)
             assert program(pattern, True).groups(subject) == expected, (pattern, subject)
             assert program(pattern).matches(subject) == (expected is not None)
+
+
+def test_group_limit_is_the_runtimes():
+    """The compiler refuses what the runtime's struct stp_regex_match cannot hold."""
+    import re
+    from stap5.regex.captures import MAX_GROUPS
+    from stap5.session import DEFAULT_RUNTIME_DIR
+    with open(DEFAULT_RUNTIME_DIR + "/regex.h") as f:
+        limit = re.search(r"#define STP_REGEX_MAX_GROUPS (\d+)", f.read())
+    assert limit and int(limit.group(1)) == MAX_GROUPS

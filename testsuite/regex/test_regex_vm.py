@@ -109,7 +109,7 @@ KERNEL_MODULE = r"""
 
 #define MAXSTRINGLEN 512
 typedef char string_t[MAXSTRINGLEN];
-%(struct)s
+#include "%(runtime)s/regex.h"
 struct context {
 	struct stp_regex_match regex_match;
 };
@@ -136,10 +136,12 @@ KERNEL_CALL = r"""
 
 
 def test_recording_matchers_in_the_kernel(guest, workdir, kernel_build_dir):
-    """The recording matchers need a struct stp_regex_match in the context,
-    which the runtime does not have yet: a plain module runs them in the
-    guest's kernel instead, at load time, on every group case."""
-    from stap5.translate.regex import Program, compile_matcher, emit
+    """The recording matchers, alone in a plain module (with the runtime's
+    struct stp_regex_match), run in the guest's kernel at load time, on
+    every group case."""
+    from stap5.regex import Program, compile_matcher
+    from stap5.session import DEFAULT_RUNTIME_DIR
+    from stap5.translate.translator import template_environment
     from testsuite.regex import cases
     from testsuite.runtime.runtime_helpers import build_module
     pairs = cases.GROUPS + cases.GROUPS_48_ABORTS
@@ -147,11 +149,12 @@ def test_recording_matchers_in_the_kernel(guest, workdir, kernel_build_dir):
     matchers, calls = [], []
     for index, (pattern, subject) in enumerate(pairs):
         name = "stp_regex_%d" % index
-        matchers.append(compile_matcher(pattern, name, None, captures=True).code)
+        matchers.append(compile_matcher(pattern, name, template_environment(),
+                                        captures=True).code)
         calls.append(KERNEL_CALL % {"tag": tag, "index": index, "name": name,
                                     "subject": oracle48.stap_literal(subject)})
     source = workdir / "regex_kernel.c"
-    source.write_text(KERNEL_MODULE % {"struct": emit.match_struct(),
+    source.write_text(KERNEL_MODULE % {"runtime": DEFAULT_RUNTIME_DIR,
                                        "matchers": "\n".join(matchers), "calls": "".join(calls)})
     ko, warnings = build_module(source, "stap5_regex_kernel", workdir / "kernel",
                                 kernel_build_dir)

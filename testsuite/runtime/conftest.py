@@ -1,20 +1,14 @@
 """Fixtures for the runtime and staprun5 tests.
 
-scripts/script.stp and scripts/probes.stp are translated by stap5 (pass 3)
-and built once per session with kbuild against the 6.1 headers (no
-warnings allowed), and run by staprun5 in the shared guest (the `guest`
-fixture of testsuite/conftest.py).
+The modules are stap5's own, built from scripts/script.stp and
+scripts/probes.stp by stap5 -p4 (generated code, not C written for the
+tests), once per session, and run by staprun5 in the shared guest (the
+`guest` fixture of testsuite/conftest.py).
 """
 
 import pytest
 
-from runtime_helpers import Staprun, build_module, kernel_address, translate_script
-
-def _module(name, script, workdir, kdir, replace=None, options=(), cflags=""):
-    source = translate_script(script, name, workdir, replace, options=("-g", *options))
-    ko, warnings = build_module(source, name, workdir, kdir, extra_cflags=cflags)
-    assert warnings == []
-    return ko
+from runtime_helpers import Staprun, build_script, vfs_read_address
 
 
 @pytest.fixture(scope="session")
@@ -25,34 +19,28 @@ def module_dir(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def script_module(kernel_build_dir, module_dir):
-    return _module("stap5_rt_script", "script.stp", module_dir / "script", kernel_build_dir)
-
-
-def _statement_at(symbol):
-    # The guest boots without KASLR: System.map addresses are its addresses.
-    return {"STMT_ADDR": "%#x" % kernel_address(symbol)}
+    return build_script("script.stp", "stap5_rt_script", module_dir / "script")
 
 
 @pytest.fixture(scope="session")
-def probes_module(kernel_build_dir, module_dir):
-    return _module("stap5_rt_probes", "probes.stp", module_dir / "probes", kernel_build_dir,
-                   _statement_at("vfs_read"))
+def stmt_address():
+    """Where probes.stp's kprobe.statement(...).absolute probe goes."""
+    return "%#x" % vfs_read_address()
 
 
 @pytest.fixture(scope="session")
-def bad_statement_module(kernel_build_dir, module_dir):
-    """probes.stp with its statement probe at an address no code is at."""
-    return _module("stap5_rt_badstmt", "probes.stp", module_dir / "badstmt",
-                   kernel_build_dir, {"STMT_ADDR": "0x1234"})
+def probes_module(kernel_build_dir, module_dir, stmt_address):
+    return build_script("probes.stp", "stap5_rt_probes", module_dir / "probes",
+                        args=[stmt_address])
 
 
 @pytest.fixture(scope="session")
-def contended_probes_module(kernel_build_dir, module_dir):
+def contended_probes_module(kernel_build_dir, module_dir, stmt_address):
     """probes.stp where a lock not free at once means a skipped probe, six
     skipped probes end the session, and so do three errors."""
-    return _module("stap5_rt_contended", "probes.stp", module_dir / "contended",
-                   kernel_build_dir, _statement_at("vfs_read"),
-                   options=("-DMAXTRYLOCK=0", "-DMAXSKIPPED=5", "-DMAXERRORS=2"))
+    return build_script("probes.stp", "stap5_rt_contended", module_dir / "contended",
+                        options=["-DMAXTRYLOCK=0", "-DMAXSKIPPED=5", "-DMAXERRORS=2"],
+                        args=[stmt_address])
 
 
 @pytest.fixture(scope="session")

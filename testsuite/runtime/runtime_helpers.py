@@ -13,46 +13,32 @@ SCRIPTS = Path(__file__).resolve().parent / "scripts"
 KVER = "6.1.0-56-amd64"
 
 
-def translate_script(script, name, workdir, replace=None, options=()):
-    """`stap5 -p3` of SCRIPTS/script into workdir/NAME.c (with `replace`d
-    text first); the script keeps its file name, for run-time messages."""
+def build_script(script, name, workdir, options=(), args=()):
+    """Build scripts/SCRIPT as NAME.ko in workdir with stap5 -p4 (the
+    generated code, built as pass 4 builds it, with -Werror: a warning fails
+    the build). The script is copied there, so that its messages name it
+    as `SCRIPT`."""
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
-    text = (SCRIPTS / script).read_text()
-    for old, new in (replace or {}).items():
-        text = text.replace(old, new)
-    (workdir / script).write_text(text)
-    proc = subprocess.run([sys.executable, "-m", "stap5", "-r", KVER, "-p3", "-m", name,
-                           *options, script], cwd=workdir, capture_output=True, text=True,
-                          env=dict(os.environ, PYTHONPATH=str(PROJECT)))
-    if proc.returncode != 0:
-        raise AssertionError(f"stap5 -p3 {script} failed:\n{proc.stderr}")
-    source = workdir / f"{name}.c"
-    source.write_text(proc.stdout)
-    return source
-
-
-def kernel_address(symbol):
-    """`symbol`'s address in the guest's kernel (booted without KASLR: the
-    System.map address)."""
-    from stap5.vm import system_map
-    with open(system_map(KVER)) as f:
-        for line in f:
-            addr, kind, name = line.split()[:3]
-            if name == symbol and kind in "Tt":
-                return int(addr, 16)
-    raise AssertionError(f"{symbol} not in System.map")
+    shutil.copy(SCRIPTS / script, workdir / script)
+    proc = subprocess.run([sys.executable, "-m", "stap5", "-r", KVER, "-p4", "-g", "-m", name,
+                           "-B", "KCFLAGS=-Werror", *options, script, *args], cwd=workdir,
+                          capture_output=True, text=True, timeout=900)
+    ko = workdir / f"{name}.ko"
+    if proc.returncode != 0 or not ko.exists():
+        raise AssertionError(f"stap5 -p4 {script} failed:\n{proc.stdout}\n{proc.stderr}")
+    return ko
 
 
 def build_module(source, name, workdir, kdir, extra_cflags=""):
-    """Build `source` (generated C) as NAME.ko in workdir, the way pass 4
-    does: the runtime and the feature header on the include path."""
+    """Build a C file that includes the runtime as NAME.ko in workdir, the
+    way pass 4 does (the runtime and the feature header on the include
+    path): for tests of parts of the runtime outside a script's module."""
     from stap5.build.features import feature_header
     header = feature_header(kdir)
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
-    if Path(source) != workdir / f"{name}.c":
-        shutil.copy(source, workdir / f"{name}.c")
+    shutil.copy(source, workdir / f"{name}.c")
     (workdir / "Kbuild").write_text(
         f"obj-m := {name}.o\n"
         f"ccflags-y := -I{RUNTIME} -I{header.parent} {extra_cflags}\n")
@@ -63,6 +49,22 @@ def build_module(source, name, workdir, kdir, extra_cflags=""):
         raise AssertionError(f"building {source} failed:\n{proc.stdout}\n{proc.stderr}")
     warnings = [line for line in proc.stderr.splitlines() if "warning:" in line]
     return ko, warnings
+
+
+def vfs_read_address():
+    """vfs_read in the guest's kernel (which runs without KASLR: the
+    System.map's address)."""
+    from stap5.vm.assets import system_map
+    path = system_map(KVER)
+    if path is None:
+        import pytest
+        pytest.skip("no System.map for %s (run stap5-prep --vm)" % KVER)
+    with open(path) as f:
+        for line in f:
+            address, kind, name = line.split()[:3]
+            if name == "vfs_read" and kind in "Tt":
+                return int(address, 16)
+    raise AssertionError("vfs_read is not in " + str(path))
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """The runtime, run by staprun5 in the guest, against SystemTap 4.8's output.
 
-scripts/script.stp, translated by stap5; each scenario (the script's `mode`
+scripts/script.stp is built by stap5; each scenario (the script's `mode`
 global, set as a module parameter as stap -G would) must print exactly what
 4.8 printed for the same script: scripts/expected_4.8.json was recorded with
 the 4.8 oracle (test_runtime_oracle.py re-checks it against a live 4.8).

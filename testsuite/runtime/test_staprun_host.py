@@ -10,39 +10,39 @@ import time
 
 import pytest
 
-from stap5.run import channels, kmod, protocol
+from stap5.run import channels, kmod, wire
 from stap5.run.staprun import main
 
 
 def record(seq, payload):
-    return protocol.RECORD_HEADER.pack(seq, len(payload), protocol.RECORD_MAGIC) + payload
+    return wire.RECORD_HEADER.pack(seq, len(payload), wire.RECORD_MAGIC) + payload
 
 
 def message(mtype, payload):
-    return protocol.MSG_HEADER.pack(mtype, len(payload)) + payload
+    return wire.MSG_HEADER.pack(mtype, len(payload)) + payload
 
 
 def test_records_split_across_reads_are_reassembled():
     stream = record(1, b"hello\n") + record(2, b"") + record(3, b"x" * 100)
-    got, rest = protocol.split_records(stream[:10])
+    got, rest = wire.split_records(stream[:10])
     assert got == [] and rest == stream[:10]
-    got, rest = protocol.split_records(stream[:-1])
+    got, rest = wire.split_records(stream[:-1])
     assert got == [(1, b"hello\n"), (2, b"")] and rest == stream[-(16 + 100) + 0:-1]
-    got, rest = protocol.split_records(stream)
+    got, rest = wire.split_records(stream)
     assert [s for s, _ in got] == [1, 2, 3] and rest == b""
 
 
 def test_a_corrupt_record_is_an_error_not_garbage():
-    with pytest.raises(protocol.ProtocolError):
-        protocol.split_records(struct.pack("<QII", 1, 3, 0xdead) + b"abc")
+    with pytest.raises(wire.ProtocolError):
+        wire.split_records(struct.pack("<QII", 1, 3, 0xdead) + b"abc")
 
 
 def test_messages_split():
-    stream = message(protocol.MSG_STDERR, b"WARNING: x\n") + message(protocol.MSG_DONE,
-                                                                     protocol.DONE.pack(1, 2, 0, 0))
-    got, rest = protocol.split_messages(stream + b"\x01")
-    assert got[0] == (protocol.MSG_STDERR, b"WARNING: x\n")
-    assert protocol.DONE.unpack(got[1][1]) == (1, 2, 0, 0)
+    stream = message(wire.MSG_STDERR, b"WARNING: x\n") + message(wire.MSG_DONE,
+                                                                     wire.DONE.pack(1, 2, 0, 0))
+    got, rest = wire.split_messages(stream + b"\x01")
+    assert got[0] == (wire.MSG_STDERR, b"WARNING: x\n")
+    assert wire.DONE.unpack(got[1][1]) == (1, 2, 0, 0)
     assert rest == b"\x01"
 
 
@@ -101,12 +101,26 @@ def test_usage_errors(capsys):
         assert err.startswith(text), (argv, err)
 
 
-def test_unsupported_modes_say_so(capsys):
-    for flag in ("-L", "-A", "-D"):
-        rc, _, err = run_main(capsys, flag, "m.ko")
-        assert rc == 1
-        assert err == (f"ERROR: staprun5 does not support {flag} (detached sessions); "
-                       "run the module in the foreground.\n")
+def test_flight_recorder_and_rotation_option_errors(capsys):
+    # staprun's own words where it has them.
+    for argv, text in [
+        (["-S", "1,3", "m.ko"], "ERROR: You have to specify output FILE with '-S' option.\n"),
+        (["-D", "m.ko"], "ERROR: You have to specify output FILE with '-D' option.\n"),
+        (["-A", "-c", "ls", "m"],
+         "ERROR: You can't specify the '-A' and '-c' options together.  The '-c cmd'\n"
+         "option used to start a command only has an effect when the module\n"
+         "is inserted.\n"),
+        (["-S", "1,x", "-o", "f", "m.ko"],
+         "ERROR: invalid -S argument '1,x' (SIZE[,N] expected)\n"),
+        (["-A", "-L", "m.ko"], "ERROR: -A and -L cannot be used together\n"),
+        (["-L", "-c", "ls", "m.ko"], "ERROR: You can't specify the '-L' and '-c' options"),
+    ]:
+        with pytest.raises(SystemExit) as exit_info:
+            main(argv)
+        _, err = capsys.readouterr()
+        assert exit_info.value.code == 1
+        assert err.startswith(text), (argv, err)
+        assert "staprun5 [-v]" in err      # the usage follows
 
 
 def test_missing_module(capsys, tmp_path):

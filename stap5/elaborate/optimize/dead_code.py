@@ -11,6 +11,7 @@
 """
 
 from stap5.elaborate.astutil import code_file
+from stap5.elaborate.errors import SemanticError
 from stap5.elaborate.optimize.rewriter import Rewriter
 from stap5.elaborate.optimize.varuse import VarUse, collect
 from stap5.elaborate.similar import suggest
@@ -106,7 +107,28 @@ def _never_assigned(elab, kind, symbol, candidates):
 
 # --- opt3: assignments nobody reads -----------------------------------------------
 
+# What can be assigned to (a histogram's bucket cannot, nor @entry(...)).
+_LVALUES = (ast.Symbol, ast.TargetSymbol, ast.TargetVars, ast.CastOp, ast.AtVar, ast.AutoCast,
+            ast.ProbewriteOp, ast.DerefOp, ast.RegisterOp)
+
+
+class NotAnLvalue(Exception):
+    def __init__(self, node):
+        super().__init__()
+        self.error = SemanticError("Expecting lvalue for assignment", node.tok,
+                                   tok2=node.left.tok)
+
+
+def _is_lvalue(node):
+    if isinstance(node, ast.ArrayIndex):
+        return isinstance(node.base, ast.Symbol)
+    return isinstance(node, _LVALUES)
+
+
 class DeadAssignmentRemover(Rewriter):
+    """stap finds what is assigned to as it goes: an assignment to no
+    variable ends pass 2 there (its first only)."""
+
     def __init__(self, elab, use):
         self.elab = elab
         self.use = use
@@ -116,6 +138,8 @@ class DeadAssignmentRemover(Rewriter):
         node.left = self.replace(node.left)
         node.right = self.replace(node.right)
         left = node.left
+        if not _is_lvalue(left):
+            raise NotAnLvalue(node)
         base = left.base if isinstance(left, ast.ArrayIndex) else left
         symbol = getattr(base, "referent", None) if isinstance(base, ast.Symbol) else None
         if symbol is None or self.use.is_read(symbol):
@@ -142,11 +166,14 @@ class DeadAssignmentRemover(Rewriter):
 def remove_dead_assignments(elab):
     program = elab.program
     remover = DeadAssignmentRemover(elab, program_varuse(program))
-    for probe in program.probes:
-        probe.body = remover.replace(probe.body)
-    for function in program.used_functions():
-        if not function.embedded:
-            function.body = remover.replace(function.body)
+    try:
+        for probe in program.probes:
+            probe.body = remover.replace(probe.body)
+        for function in program.used_functions():
+            if not function.embedded:
+                function.body = remover.replace(function.body)
+    except NotAnLvalue as wrong:
+        elab.report(wrong.error)
     return remover.changed
 
 

@@ -50,7 +50,7 @@ class ProcfsProbe(ProbeFamily):
             raise StapError("maxsize must be greater than 0", None, kind="semantic error")
         umask = args.get("umask")
         write = "write" in args
-        mode = 0          # the runtime's default: 0400 to read, 0200 to write
+        mode = 0o200 if write else 0o400      # (4.8's: for the owner only)
         if umask is not None:
             mode = (0o666 & ~umask) & (0o222 if write else 0o444)
         params = {"path": path, "write": write, "maxsize": maxsize, "mode": mode}

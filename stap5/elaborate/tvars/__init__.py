@@ -166,7 +166,7 @@ class _Expander(Rewriter):
             start = access.Place(ast.Symbol("pointer", tok=node.tok), variable.type, "value",
                                  converted=True)
         else:
-            start = access.location_place(variable, builder, self.scope.module)
+            start = access.location_place(variable, builder, self.scope.module_name)
         place = access.follow(start, components, builder, index_params)
         return place, index_params
 
@@ -302,10 +302,15 @@ class _Expander(Rewriter):
             return node
 
     def _cast(self, node):
-        ctype_ = self.scope.find_type(node.type_name, node.module)
+        # Outside probes of the probed code, 4.8 needs the module named.
+        default = "" if self.types_only else self.scope.module_name
+        ctype_ = None
+        if node.module is not None or not self.types_only:
+            ctype_ = self.scope.find_type(node.type_name, node.module)
         if ctype_ is None:
             raise SemanticError("type definition '%s' not found in '%s'"
-                                % (node.type_name, node.module or self.scope.module),
+                                % (node.type_name, node.module if node.module is not None
+                                   else default),
                                 node.tok)
         from stap5.kernel.ctype import Pointer
         builder = self.builder(node.tok)
@@ -345,12 +350,12 @@ class _Expander(Rewriter):
         variable = self.scope.global_variable(name, file_pattern or None, node.module)
         if variable is None:
             raise SemanticError("unable to find global '%s' in %s%s" % (
-                name, node.module or self.scope.module,
+                name, node.module or self.scope.module_name,
                 ", in %s" % file_pattern if file_pattern else ""), node.tok)
         builder = self.builder(node.tok)
         components = [c for c in node.components if c.kind != "pretty"]
         index_params = []
-        place = access.follow(access.location_place(variable, builder, self.scope.module),
+        place = access.follow(access.location_place(variable, builder, self.scope.module_name),
                               components, builder, index_params)
         pretty_kind = _pretty_depth(node.components)
         if pretty_kind:

@@ -71,19 +71,23 @@ class Printer:
             pointee = target.target.strip()
             if _is_char(pointee):
                 return self._string(access.read_value(place, self.builder, self.tok))
-            if isinstance(pointee, (ctype.Struct, ctype.Base, ctype.Enum, ctype.Pointer)) \
-                    and not isinstance(pointee, ctype.Void):
+            if isinstance(pointee, ctype.Struct):
                 pointer = access.read_value(place, self.builder, self.tok)
                 place = access.Place(pointer, target.target, "memory")
                 return self._top(place, depth)
+            # 4.8 prints any other pointer as a number, signed as its target
+            return self._scalar(place, "%i" if target.target.is_signed else "%u")
         if isinstance(target, ctype.Array) and _is_char(target.element.strip()):
             return self._string(access.read_value(place, self.builder, self.tok))
         return self._format(place, depth, top=True)
 
     def _string(self, address_expr):
+        if len(self.values) >= MAX_VALUES:
+            raise _TooMany()
         quoted = ("user_string_quoted" if self.builder.user
                   else "kernel_or_user_string_quoted")
         call = ast.FunctionCall(quoted, [self._deref_call(address_expr)], tok=self.tok)
+        call.dump_plain_name = True         # 4.8 shows it as written
         self.values.append(call)
         return "%s"
 

@@ -24,3 +24,17 @@ def open_module(path, name="kernel", log=None):
     if module is None:
         module = _modules[path] = DwarfModule(path, name, log)
     return module
+
+
+def kernel_scope(target):
+    """The kernel as a whole, for @cast and @var (stap5/kernel/scope.py
+    kernel_scope); None without the kernel's debuginfo."""
+    from stap5.kernel import debuginfo
+    from stap5.kernel.dwarf.scope import DwarfModuleScope
+    path = debuginfo.kernel_debuginfo(target)
+    if path is None:
+        return None
+    try:
+        return DwarfModuleScope(open_module(path, "kernel"))
+    except Exception:               # unreadable debuginfo: as if none
+        return None

@@ -32,7 +32,8 @@ def read_build_id(elf):
         if section.header["sh_type"] != "SHT_NOTE":
             continue
         for note in section.iter_notes():
-            if note["n_type"] == "NT_GNU_BUILD_ID":
+            # (vmlinux also has Xen notes, whose type numbers collide)
+            if note["n_type"] == "NT_GNU_BUILD_ID" and note["n_name"] == "GNU":
                 return note["n_desc"]
     return None
 

@@ -28,7 +28,7 @@ CONCRETE = 0
 ABSTRACT = 1
 INLINED = 3
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _AGGREGATES = frozenset((D.TAG_structure_type, D.TAG_union_type, D.TAG_enumeration_type,
                          D.TAG_subroutine_type, D.TAG_array_type))
@@ -70,6 +70,8 @@ def _scan_units(dwarf, unit_offsets):
 
         named = {}          # DIE offset -> (name, file, line) of subprograms
         pending = []        # rows whose name comes from their origin
+        declared = {}       # DIE offset -> name of declared (extern) variables
+        pending_globals = []    # definitions naming their declaration
         pos = unit.root.end
         end = unit.end
         depth = 1
@@ -115,11 +117,19 @@ def _scan_units(dwarf, unit_offsets):
                     if origin is not None:
                         pending.append((origin, unit_offset, offset, INLINED))
                 elif tag == VARIABLE:
+                    # Definitions, and declarations too: a declared global
+                    # without DWARF location (`jiffies`, a linker alias)
+                    # is found through the symbol table.
                     name = attrs.get(D.AT_name)
-                    if name is not None and (D.AT_location in attrs or
-                                             D.AT_specification in attrs):
+                    spec = attrs.get(D.AT_specification)
+                    if name is not None:
+                        if D.AT_declaration in attrs:
+                            declared[offset] = name
                         globals_.append((name, unit_offset, offset,
                                          file_id(attrs.get(D.AT_decl_file, 0))))
+                    elif spec is not None:
+                        pending_globals.append((spec, unit_offset, offset,
+                                                file_id(attrs.get(D.AT_decl_file, 0))))
                 else:
                     name = attrs.get(D.AT_name)
                     if name is not None and D.AT_declaration not in attrs:
@@ -141,6 +151,14 @@ def _scan_units(dwarf, unit_offsets):
                 pos = skip(info, pos, abbrev.specs)
             if abbrev.has_children:
                 depth += 1
+        for spec, unit_offset, offset, fid in pending_globals:
+            name = declared.get(spec)
+            if name is None:
+                found = _name_of(dwarf, spec)
+                if found is None:
+                    continue
+                name = found[0]
+            globals_.append((name, unit_offset, offset, fid))
         for origin, unit_offset, offset, kind in pending:
             found = named.get(origin)
             if found is None:

@@ -22,6 +22,7 @@ class DwarfScope(Scope):
     def __init__(self, function, pc):
         self.function = function
         self.module = function.module
+        self.module_name = function.module.name
         self.pc = pc
         self._variables = None
 
@@ -148,8 +149,16 @@ class DwarfScope(Scope):
             return None
         return Variable("return", ctype_, Location.register(0))
 
-    def global_variable(self, name, file_pattern=None):
+    def describe(self):
+        """4.8's "dieoffset 0x32cb7a6 in kernel, near pc 0xffffffff813669e0
+        in vfs_read fs/read_write.c"."""
+        die = self.function.die
+        return "dieoffset %#x in %s, near pc %#x in %s %s" % (
+            die.offset, self.module_name, self.pc, self.function.name, die.unit.name or "")
+
+    def global_variable(self, name, file_pattern=None, module=None):
         from stap5.kernel.dwarf.reader import file_matches
+        declaration = None
         for die in self.module.global_variables(name):
             decl = _decl_file(die)
             if file_pattern is not None and not (decl and file_matches(decl, file_pattern)):
@@ -159,15 +168,29 @@ class DwarfScope(Scope):
                 continue
             value = die.integrated(D.AT_location)
             if value is None:
+                declaration = declaration or (die, type_offset, decl)
                 continue
             expression = location_expression(die.unit, value, self.pc)
             return Variable(name, self.module.types.at(type_offset, die.unit),
                             self.location(expression), decl_file=decl,
                             decl_line=die.integrated(D.AT_decl_line))
+        if declaration is not None:
+            # Declared, defined where DWARF does not see it (a linker
+            # alias like `jiffies`): the symbol table knows its address.
+            die, type_offset, decl = declaration
+            address = self.module.symbol_address(name)
+            if address is not None:
+                return Variable(name, self.module.types.at(type_offset, die.unit),
+                                Location.memory(("addr", address)), decl_file=decl,
+                                decl_line=die.integrated(D.AT_decl_line))
         return None
 
     def find_type(self, name, module=None):
-        # (the Scope interface's `module`: this module's types for now)
+        # "kernel<linux/fs.h>": the header only helps 4.8 build the type;
+        # the type is the module's own either way.
+        wanted = (module or self.module_name).split("<")[0] or self.module_name
+        if wanted != self.module_name:
+            return None
         return self.module.find_type(name)
 
 
@@ -184,3 +207,31 @@ def _decl_file(die):
         if holder is None:
             return None
     return holder.unit.file_name(index)
+
+
+class DwarfModuleScope(DwarfScope):
+    """A whole module (the kernel) as a Scope, for @cast and @var in
+    probes that have no DWARF scope of their own: its types and globals,
+    no function, no locals."""
+
+    def __init__(self, module):
+        self.function = None
+        self.module = module
+        self.module_name = module.name
+        self.pc = 0
+        self._variables = []
+
+    def parameters(self):
+        return []
+
+    def locals(self):
+        return []
+
+    def return_variable(self):
+        return None
+
+    def describe(self):
+        return None
+
+    def _frame_base(self, cfa=False):
+        raise Unsupported("no frame outside a function")

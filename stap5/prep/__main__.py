@@ -1,0 +1,5 @@
+import sys
+
+from stap5.prep.cli import main
+
+sys.exit(main())
