@@ -20,7 +20,7 @@ import time
 import uuid
 
 from testsuite.bench import fresh_cache
-from testsuite.parse.harness import KERNEL, stap48_available
+from testsuite.oracle.harness import KERNEL, stap48_available
 
 REPEAT = 3
 

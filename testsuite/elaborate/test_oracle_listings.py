@@ -24,9 +24,7 @@ LISTINGS = [
     ["-l", "syscall.open*"], ["-L", "syscall.open"], ["-L", "syscall.read"],
     ["-L", "syscall.accept"], ["-L", "nd2_syscall.accept"], ["-l", "syscall.open?"],
     ["-L", "nd_syscall.close"], ["-l", "vfs.*"],
-    pytest.param(["-L", "ioblock.*"], marks=pytest.mark.xfail(
-        strict=True, reason="the types of alias variables set from target variables "
-                            "(the lead's half of issue 8)")),
+    ["-L", "ioblock.*"],
     ["-l", "nosuch"], ["-l", "begin,nosuch"], ["-l", "timer"],
 ]
 

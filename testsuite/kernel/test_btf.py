@@ -14,7 +14,7 @@ from stap5.kernel import ctype
 from stap5.kernel.btf import Btf, BtfError, BtfTypes, btf_function_scope, kernel_btf, \
     module_btf, read_btf_blob
 from stap5.kernel.target import KernelTarget
-from testsuite.parse.harness import KERNEL, needs_stap48
+from testsuite.oracle.harness import KERNEL, needs_stap48
 
 DEBUGINFO_ENV = {"SYSTEMTAP_DEBUGINFO_PATH": "+:.debug:/tmp/dbg"}
 
@@ -140,7 +140,7 @@ def test_types_by_name(types):
                                       "hv_setup_kexec_handler", "check_access_path_dual"])
 def test_parameters_as_48_lists_them_from_dwarf(target, types, function):
     """4.8 with the kernel's DWARF lists parameters first, then locals."""
-    from testsuite.parse.harness import run_stap48
+    from testsuite.oracle.harness import run_stap48
     if not os.path.exists("/tmp/dbg/lib/modules/%s/vmlinux" % KERNEL):
         pytest.skip("4.8 needs the DWARF vmlinux linked under /tmp/dbg")
     listed = run_stap48(["-L", 'kernel.function("%s")' % function], env=DEBUGINFO_ENV)

@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from testsuite.parse.harness import needs_stap48, prefetch_stap48, run_stap48, run_stap5
+from testsuite.oracle.harness import needs_stap48, prefetch_stap48, run_stap48, run_stap5
 
 pytestmark = [pytest.mark.oracle, needs_stap48]
 

@@ -6,7 +6,7 @@ import pytest
 import stap5.kernel.btf as btf
 import stap5.kernel.tracepoints as tracepoints
 from stap5.kernel.target import KernelTarget
-from testsuite.parse.harness import KERNEL
+from testsuite.oracle.harness import KERNEL
 
 
 @pytest.fixture(scope="module")
