@@ -24,7 +24,7 @@ import pytest
 
 from stap5.kernel import debuginfo
 from stap5.kernel.target import KernelTarget
-from testsuite.parse.harness import KERNEL, needs_stap48, run_stap48, run_stap5
+from testsuite.oracle.harness import KERNEL, needs_stap48, run_stap48, run_stap5
 
 pytestmark = [pytest.mark.oracle, needs_stap48]
 

@@ -26,6 +26,7 @@ class BtfTypes:
         self.btf = btf
         self.base = base
         self._memo = {0: ctype.Void()}
+        self._function_names = None
 
     def type(self, tid):
         if self.base is not None and 0 < tid < self.btf.first_id:
@@ -135,12 +136,15 @@ class BtfTypes:
         return None
 
     def function_names(self):
-        names = set(self.btf.names(r.FUNCTION))
-        base = self.btf.base
-        while base is not None:
-            names.update(base.names(r.FUNCTION))
-            base = base.base
-        return names
+        """The names of the functions BTF has a prototype for (a set)."""
+        if self._function_names is None:
+            names = set(self.btf.names(r.FUNCTION))
+            base = self.btf.base
+            while base is not None:
+                names.update(base.names(r.FUNCTION))
+                base = base.base
+            self._function_names = names
+        return self._function_names
 
     def typedef(self, name):
         for tid in self.btf.lookup(name, r.TYPEDEF_NAME):
