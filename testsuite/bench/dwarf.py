@@ -16,7 +16,7 @@ import tempfile
 from stap5.kernel import cache, debuginfo
 from stap5.kernel.target import KernelTarget
 from testsuite.bench.elaborate import PROJECT_DIR, _best, _run
-from testsuite.parse.harness import KERNEL, STAP48, stap48_available
+from testsuite.oracle.harness import KERNEL, STAP48, stap48_available
 
 CHAIN = 'probe kernel.function("vfs_read") { println($file->f_path->dentry) }'
 SCRIPTS = [

@@ -26,7 +26,7 @@ from pathlib import Path
 from testsuite.bench import fresh_cache
 from testsuite.bench.elaborate import _best, _run
 from testsuite.bench.translate_build_run import _ns_per_call
-from testsuite.parse.harness import KERNEL, STAP48, stap48_available
+from testsuite.oracle.harness import KERNEL, STAP48, stap48_available
 
 HERE = Path(__file__).parent
 PROJECT = HERE.parent.parent

@@ -30,8 +30,8 @@ from pathlib import Path
 
 import pytest
 
-from testsuite.parse.harness import (needs_stap48, prefetch_stap48, run_stap48, run_stap5,
-                                     stap48_available)
+from testsuite.oracle.harness import (needs_stap48, prefetch_stap48, run_stap48, run_stap5,
+                                      stap48_available)
 
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parent.parent
