@@ -318,7 +318,8 @@ class _Expander(Rewriter):
         place = access.Place(pointer, Pointer(ctype_), "value")
         components = [c for c in node.components if c.kind != "pretty"]
         index_params = []
-        if components and components[0].kind == "member":
+        if components and components[0].kind == "member" or node.addressof and not components:
+            # (&@cast(p, "T") is p: the address of the object it names)
             place = access.Place(pointer, ctype_, "memory")
         place = access.follow(place, components, builder, index_params)
         params = [("pointer", node.operand)] + index_params
