@@ -71,6 +71,9 @@ struct context {
 			struct kretprobe_instance *pi;
 		} krp;
 		struct stp_procfs_data *procfs;
+		struct {
+			const u64 *args;	/* a tracepoint's arguments */
+		} tracepoint;
 	} ips;
 
 	/* tokenize() keeps its position here between calls. */

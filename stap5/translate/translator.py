@@ -191,6 +191,8 @@ class Translator:
             "body": body, "condition": condition,
             "table": family.runtime, "type": family.probe_type(probe),
             "is_return": family.is_return(probe), "fields": family.c_fields(probe),
+            "initializers": [("l->" + names.local_name(symbol), values)
+                             for symbol, values in family.local_initializers(probe)],
             "locks": self._locks(probe),
         }
 

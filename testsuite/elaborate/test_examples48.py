@@ -19,7 +19,8 @@ pytestmark = [pytest.mark.oracle, needs_stap48]
 
 STAP5_ENV = {"SYSTEMTAP_TAPSET": TAPSET48}
 
-TRACEPOINTS = "kernel.trace() probes (tracepoints), which stap5 does not have yet"
+TRACEPOINTS = ("kernel.trace() target variables (in the script or the tapsets it uses), "
+               "which pass 2 does not resolve yet")
 USER_SPACE = "process() probes (uprobes), which stap5 does not have yet"
 NETFILTER = "netfilter probes, which stap5 does not have yet"
 DEBUGINFO = "@cast() to kernel types, which needs debuginfo stap5 does not read yet"
@@ -68,7 +69,6 @@ KNOWN_DIFFERENCES = {
     "process/psig.stp": TARGET_VARIABLES,
     "process/rlimit_nofile.stp": TRACEPOINTS,
     "process/sleepingBeauties.stp": PROFILE,
-    "process/spawn_seeker.stp": TARGET_VARIABLES,
     "profiling/functioncallcount.stp": DWARF_WILDCARDS,
     "profiling/ioctl_handler.stp": TARGET_VARIABLES,
     "profiling/latencytap.stp": TARGET_VARIABLES,
@@ -95,40 +95,23 @@ KNOWN_DIFFERENCES = {
     "profiling/thread-times.stp": PROFILE,
     "general/eventcount.stp": TRACEPOINTS,
     "general/socket-events.stp": TRACEPOINTS,
-    "general/stopwatches.stp": TRACEPOINTS,
     "interrupt/interrupts-by-dev.stp": TRACEPOINTS,
-    "lwtools/biolatency-nd.stp": TRACEPOINTS,
-    "lwtools/bitesize-nd.stp": TRACEPOINTS,
-    "lwtools/syscallbypid-nd.stp": TRACEPOINTS,
-    "memory/mmfilepage.stp": TRACEPOINTS,
-    "memory/mmreclaim.stp": TRACEPOINTS,
-    "network/dropwatch.stp": TRACEPOINTS,
     "network/net_xmit_json.stp": TRACEPOINTS,
-    "process/cycle_thief.stp": TRACEPOINTS,
     "process/errsnoop.stp": TRACEPOINTS,
     "process/forktracker.stp": TRACEPOINTS,
     "process/migrate.stp": TRACEPOINTS,
-    "process/procmod_watcher.stp": TRACEPOINTS,
     "process/proctop.stp": TRACEPOINTS,
-    "process/sched-latency.stp": TRACEPOINTS,
     "process/schedtimes.stp": TRACEPOINTS,
     "process/sig_by_pid.stp": TRACEPOINTS,
     "process/sig_by_proc.stp": TRACEPOINTS,
     "process/sigkill.stp": TRACEPOINTS,
     "process/sigmon.stp": TRACEPOINTS,
-    "process/sleeptime.stp": TRACEPOINTS,
     "process/strace.stp": TRACEPOINTS,
-    "process/syscalls_by_pid.stp": TRACEPOINTS,
-    "process/syscalls_by_proc.stp": TRACEPOINTS,
-    "process/thread-business.stp": TRACEPOINTS,
     "profiling/container_check.stp": TRACEPOINTS,
-    "profiling/errno.stp": TRACEPOINTS,
     "profiling/sched_switch.stp": TRACEPOINTS,
     "profiling/syscallerrorsbypid.stp": TRACEPOINTS,
     "profiling/syscalllatency.stp": TRACEPOINTS,
     "profiling/syscallsbypid.stp": TRACEPOINTS,
-    "profiling/topsys.stp": TRACEPOINTS,
-    "profiling/ucalls.stp": TRACEPOINTS,
     "process/pstree.stp": USER_SPACE,
     "memory/hw_watch_addr.stp": WATCHPOINTS,
     "memory/hw_watch_sym.stp": WATCHPOINTS,
