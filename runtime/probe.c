@@ -130,10 +130,14 @@ static __always_inline bool stp_probe_lock(const struct stp_probe_lock *locks,
 #ifdef STP_OVERLOAD
 static noinline void stp_overloaded(u64 cycles)
 {
+	/* Several CPUs can cross their interval at once: the first to end the
+	 * session reports it, the others have nothing to add. */
+	if (atomic_cmpxchg(&stp_session_state, STAP_SESSION_RUNNING,
+			   STAP_SESSION_ERROR) != STAP_SESSION_RUNNING)
+		return;
 	stp_error("probe overhead (%lld cycles) exceeded threshold (%lld cycles) in last %lld cycles",
 		  (long long)cycles, (long long)STP_OVERLOAD_THRESHOLD,
 		  (long long)STP_OVERLOAD_INTERVAL);
-	stp_session_set_state(STAP_SESSION_ERROR);
 	atomic_inc(&stp_error_count);
 }
 #endif
