@@ -251,8 +251,10 @@ class Qualified(CType):
         return self.target.strip()
 
     def _spell(self, declarator):
-        if isinstance(self.target, Pointer):
-            return self.target._spell(" %s%s" % (self.kind, declarator))
+        if isinstance(self.target, Array):
+            # a qualified array: stap writes the qualifier last,
+            # "char const[] const"
+            return self.target._spell(declarator) + " " + self.kind
         return self.target._spell(" %s%s" % (self.kind, declarator))
 
 
