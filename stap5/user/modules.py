@@ -80,17 +80,36 @@ def find_library(name):
     return None
 
 
-def module_table(path):
+def session_modules(session, probed):
+    """The binaries -d names (those that are user binaries: -d also names
+    kernel modules), and with --ldd the libraries each of them and each
+    probed binary needs."""
+    found = []
+    for name in getattr(session, "unwind_modules", []):
+        if "/" not in name:
+            continue
+        path = os.path.realpath(name)
+        if os.path.isfile(path) and path not in found:
+            found.append(path)
+    if getattr(session, "ldd", False):
+        for path in list(probed) + list(found):
+            for library in ldd(path):
+                if library not in found:
+                    found.append(library)
+    return [path for path in found if path not in probed]
+
+
+def module_table(path, symbols=True, unwind=True):
     """What the C table of one binary holds (see templates/umodules.j2):
-    segments, sorted function symbols, the unwind rows."""
-    from stap5.user import unwind
+    segments, and if asked sorted function symbols and unwind rows."""
+    from stap5.user import unwind as unwind_rows
     binary = user_binary(path)
     if binary is None:
         return {"path": path, "segments": [], "symbols": [], "unwind": []}
     segments = [(s.offset, s.vaddr, s.filesz) for s in binary.segments]
-    symbols = sorted(_symbols_with_sizes(binary), key=lambda s: s[0])
-    return {"path": path, "segments": segments, "symbols": symbols,
-            "unwind": unwind.rows(binary)}
+    return {"path": path, "segments": segments,
+            "symbols": sorted(_symbols_with_sizes(binary)) if symbols else [],
+            "unwind": unwind_rows.rows(binary) if unwind else []}
 
 
 def _symbols_with_sizes(binary):

@@ -176,6 +176,13 @@ class UserProbe(ProbeFamily):
     def is_return(self, probe):
         return bool(probe.params.get("return"))
 
+    def entry_params(self, probe):
+        """At the function's entry as a plain probe places it (past the
+        prologue of unoptimized code, where 4.8 reads @entry values)."""
+        params = dict(probe.params, **{"return": False})
+        params.update(params.pop("call", {}))
+        return params
+
     def c_fields(self, probe):
         params = probe.params
         return {"umodule": params["umodule"], "offset": params["offset"],
@@ -293,6 +300,8 @@ class UserProbe(ProbeFamily):
             address = self._probe_address(function, args)
             params = self._params(elab, target, address, is_return)
             params.update({"function": function.name, "scope": function.scope(address)})
+            if is_return:
+                self._entry_placement(elab, target, function, args, params)
             derived.append((_point_with(point, {"function": (text, None)}), params))
         entries = {pc for _, pc in placed}
         for symbol, address in symbols:
@@ -303,6 +312,17 @@ class UserProbe(ProbeFamily):
             params.update({"function": symbol, "scope": None})
             derived.append((_point_with(point, {"function": (symbol, None)}), params))
         return derived
+
+    def _entry_placement(self, elab, target, function, args, params):
+        """A .return probe's @entry values are read where a .call probe
+        would be (past the prologue of unoptimized code): there, and with
+        the variables' locations there."""
+        call_args = dict(args)
+        call_args.pop("return", None)
+        address = self._probe_address(function, call_args)
+        call = self._params(elab, target, address)
+        params["call"] = {key: call[key] for key in ("address", "offset", "pc_comment")}
+        params["scope"] = function.scope(address)
 
     def _aliases(self, module, symbols, functions):
         """Symbols at the entry of a DWARF function of another name are that

@@ -23,6 +23,9 @@ class DwarfScope(Scope):
         self.function = function
         self.module = function.module
         self.module_name = function.module.name
+        # a user binary is named by its path: its registers and memory
+        # are the process's
+        self.space = "user" if self.module_name.startswith("/") else "kernel"
         self.pc = pc
         self._variables = None
 
@@ -218,6 +221,7 @@ class DwarfModuleScope(DwarfScope):
         self.function = None
         self.module = module
         self.module_name = module.name
+        self.space = "user" if self.module_name.startswith("/") else "kernel"
         self.pc = 0
         self._variables = []
 
