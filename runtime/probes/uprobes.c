@@ -54,20 +54,18 @@ static bool stp_uprobe_wanted(const struct stp_uprobe_probe *p)
 	return stp_in_target_tree();
 }
 
-static void stp_uprobe_run(struct stp_uprobe_probe *p, struct pt_regs *regs,
-			   unsigned long probe_ip)
+/* The registers are the task's user registers: at a uprobe, the probed
+ * address is their ip (uaddr(), the unwinder's first frame); at a
+ * uretprobe, the address returned to. */
+static void stp_uprobe_run(struct stp_uprobe_probe *p, struct pt_regs *regs)
 {
 	struct context *c = stp_probe_enter(&p->probe, STAP_SESSION_RUNNING);
-	unsigned long ip = instruction_pointer(regs);
 
 	if (!c)
 		return;
 	c->uregs = regs;
 	c->user_mode_p = 1;
-	/* uaddr(), and the unwinder's first frame: the probed address */
-	instruction_pointer_set(regs, probe_ip);
 	stp_probe_run(c);
-	instruction_pointer_set(regs, ip);
 }
 
 static int stp_uprobe_handler(struct uprobe_consumer *uc, struct pt_regs *regs)
@@ -75,7 +73,7 @@ static int stp_uprobe_handler(struct uprobe_consumer *uc, struct pt_regs *regs)
 	struct stp_uprobe_probe *p = container_of(uc, struct stp_uprobe_probe, uc);
 
 	if (stp_uprobe_wanted(p))
-		stp_uprobe_run(p, regs, instruction_pointer(regs) - UPROBE_SWBP_INSN_SIZE);
+		stp_uprobe_run(p, regs);
 	return 0;
 }
 
@@ -85,7 +83,7 @@ static int stp_uretprobe_handler(struct uprobe_consumer *uc, unsigned long func,
 	struct stp_uprobe_probe *p = container_of(uc, struct stp_uprobe_probe, uc);
 
 	if (stp_uprobe_wanted(p))
-		stp_uprobe_run(p, regs, instruction_pointer(regs));
+		stp_uprobe_run(p, regs);
 	return 0;
 }
 

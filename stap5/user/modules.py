@@ -108,8 +108,20 @@ def module_table(path, symbols=True, unwind=True):
         return {"path": path, "segments": [], "symbols": [], "unwind": []}
     segments = [(s.offset, s.vaddr, s.filesz) for s in binary.segments]
     return {"path": path, "segments": segments,
-            "symbols": sorted(_symbols_with_sizes(binary)) if symbols else [],
+            "symbols": _sized(_symbols_with_sizes(binary)) if symbols else [],
             "unwind": unwind_rows.rows(binary) if unwind else []}
+
+
+def _sized(symbols):
+    """Sorted, each symbol's size the distance to the next one (as 4.8's
+    usymdata() reports it; the last keeps its own)."""
+    symbols = sorted(symbols)
+    result = []
+    for i, (address, size, name) in enumerate(symbols):
+        if i + 1 < len(symbols):
+            size = symbols[i + 1][0] - address
+        result.append((address, size, name))
+    return result
 
 
 def _symbols_with_sizes(binary):
