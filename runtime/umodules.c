@@ -74,6 +74,7 @@ static bool stp_in_target_tree(void)
 }
 
 static struct stp_umodule *stp_umodules;
+static DEFINE_PER_CPU(char [PATH_MAX], stp_umodule_path_buffer);
 static unsigned stp_numodules;
 
 /* The inode of a user module: the real one under an overlay (what
@@ -263,6 +264,29 @@ static const struct stp_uunwind *stp_umodule_unwind_row(const struct stp_umodule
 	return &m->unwind[low - 1];
 }
 
+/* An address in a binary the module knows nothing of, met while
+ * unwinding: say once which binary to name with -d, as stap does. */
+static atomic_t stp_umodule_missing_warned;
+
+static void stp_umodule_missing(unsigned long addr)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	char *name = NULL, *buffer = *this_cpu_ptr(&stp_umodule_path_buffer);
+
+	if (atomic_read(&stp_umodule_missing_warned) || !mm || !mmap_read_trylock(mm))
+		return;
+	vma = find_vma(mm, addr);
+	if (vma && vma->vm_start <= addr && vma->vm_file) {
+		name = d_path(&vma->vm_file->f_path, buffer, PATH_MAX);
+		if (IS_ERR(name))
+			name = NULL;
+	}
+	mmap_read_unlock(mm);
+	if (name && atomic_cmpxchg(&stp_umodule_missing_warned, 0, 1) == 0)
+		stp_warn("Missing unwind data for a module, rerun with 'stap -d %s'", name);
+}
+
 /* The user call chain from `regs`: the probed address, then return
  * addresses, innermost first, at most `max`. Through the unwind rows of
  * the binaries we know, else through the frame pointer chain. */
@@ -286,6 +310,8 @@ static unsigned stp_user_backtrace(struct pt_regs *regs, unsigned long *frames, 
 		m = stp_umodule_at(n == 1 ? ip : ip - 1, &link);
 		if (m)
 			row = stp_umodule_unwind_row(m, link);
+		else
+			stp_umodule_missing(ip);
 		if (row) {
 			unsigned long saved;
 

@@ -288,7 +288,7 @@ class UserProbe(ProbeFamily):
             # an alias (malloc) names the DWARF function at its address (__libc_malloc)
             symbols = self._aliases(module, symbols, functions)
         if not functions and not symbols:
-            raise _no_match(module.function_names(), name)
+            raise _no_match(_names_of(module), name)
         derived = []
         placed = set()
         for function in _ordered(functions):
@@ -492,6 +492,14 @@ def _no_match(names, name):
         return "no match (similar function%s: %s)" % ("s" if len(similar) > 1 else "",
                                                       ", ".join(similar))
     return SemanticError(message, similar="no match (similar functions: %s)")
+
+
+def _names_of(module):
+    """What "similar functions" chooses from: DWARF's and the symbol
+    table's function names."""
+    names = list(module.function_names())
+    names += [n for n, _ in module.symbol_functions("*") if n not in names]
+    return names
 
 
 def _function_at_entry(module, address):

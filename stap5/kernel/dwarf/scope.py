@@ -32,9 +32,24 @@ class DwarfScope(Scope):
     # --- the function's variables ---------------------------------------------------
 
     def _scope_dies(self):
-        """The DIEs whose variables are visible: the function's (or
+        """The DIEs whose variables are visible: the lexical blocks holding
+        the probe address, innermost first, then the function's (or
         inlined instance's) own children, as stap lists them."""
-        return [self.function.die]
+        blocks = []
+        scope = self.function.die
+        while True:
+            inner = None
+            for child in scope.children():
+                if child.tag == D.TAG_lexical_block and any(
+                        start <= self.pc < end
+                        for start, end in self.module.dwarf.die_ranges(child)):
+                    inner = child
+                    break
+            if inner is None:
+                break
+            blocks.append(inner)
+            scope = inner
+        return list(reversed(blocks)) + [self.function.die]
 
     def _read_variables(self):
         if self._variables is None:
