@@ -11,7 +11,7 @@ from stap5.elaborate.program import LONG, STATS, STRING, VarSymbol
 from stap5.elaborate.dump import ResolvedPrinter
 from stap5.parse import ast
 from stap5.templates import template_environment
-from stap5.translate import names
+from stap5.translate import names, run_modes
 from stap5.translate.codegen import CodeGen, Frame, TranslationError
 
 
@@ -191,6 +191,8 @@ class Translator:
             "body": body, "condition": condition,
             "table": family.runtime, "type": family.probe_type(probe),
             "is_return": family.is_return(probe), "fields": family.c_fields(probe),
+            "initializers": [("l->" + names.local_name(symbol), values)
+                             for symbol, values in family.local_initializers(probe)],
             "locks": self._locks(probe),
         }
 
@@ -308,6 +310,7 @@ class Translator:
         c_macros = []
         if self._wants_regex_groups():
             c_macros.append(("STP_NEED_REGEX_MATCH", "1"))
+        c_macros.extend(run_modes.session_macros(self.session))
         if self._kernel_anchor is not None:
             c_macros.append(("STP_KERNEL_ANCHOR", self._kernel_anchor[0]))
             c_macros.append(("STP_KERNEL_ANCHOR_LINK", "%#xUL" % self._kernel_anchor[1]))

@@ -11,8 +11,8 @@ import importlib
 
 from stap5.elaborate.probes.registry import ProbeFamily, Registry  # noqa: F401
 
-_MODULES = ("begin_end", "timer", "kprobe", "procfs", "dwarf", "uprobes", "process",
-            "unsupported")
+_MODULES = ("begin_end", "timer", "kprobe", "procfs", "dwarf", "tracepoint", "uprobes",
+            "process", "unsupported")
 
 _registry = None
 

@@ -1,5 +1,5 @@
 """Probe families stap5 knows the shape of but cannot run yet:
-tracepoints and perf counters.
+perf counters.
 
 They are matched (so that a script naming them gets this explanation
 rather than "probe point mismatch") and refused.  To implement one, write
@@ -22,8 +22,6 @@ class Unsupported(ProbeFamily):
 
 
 FAMILIES = [
-    Unsupported("tracepoint", "tracepoint probes (kernel.trace)",
-                ["kernel.trace(string)", "module(string).trace(string)"]),
     Unsupported("perf", "perf counter probes",
                 ["perf.type(number).config(number)",
                  "perf.type(number).config(number).sample(number)",
