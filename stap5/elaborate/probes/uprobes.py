@@ -405,7 +405,8 @@ class UserProbe(ProbeFamily):
             for number, address in chosen:
                 text = "%s@%s:%d" % (function.name, function.decl_file, number)
                 params = self._params(elab, target, address)
-                params.update({"function": function.name, "scope": function.scope(address)})
+                params.update({"function": function.name,
+                               "scope": function.scope(address, blocks=True)})
                 derived.append((_point_with(point, {"statement": (text, None)}), params))
         if not derived:
             if functions:

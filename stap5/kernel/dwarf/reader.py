@@ -75,9 +75,12 @@ class FunctionInstance:
     def is_external(self):
         return bool(self.abstract.get(D.AT_external))
 
-    def scope(self, pc):
+    def scope(self, pc, blocks=False):
+        """The Scope at `pc`; with `blocks`, the variables of the lexical
+        blocks holding pc are visible too (a statement probe's, as 4.8
+        lists them)."""
         from stap5.kernel.dwarf.scope import DwarfScope
-        return DwarfScope(self, pc)
+        return DwarfScope(self, pc, blocks)
 
     def statement_rows(self, file_pattern=None):
         """[(line, address)] of the line rows inside this function, the

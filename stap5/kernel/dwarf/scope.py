@@ -19,8 +19,9 @@ class DwarfVariable(Variable):
 class DwarfScope(Scope):
     source = "dwarf"
 
-    def __init__(self, function, pc):
+    def __init__(self, function, pc, blocks=False):
         self.function = function
+        self.blocks = blocks
         self.module = function.module
         self.module_name = function.module.name
         # a user binary is named by its path: its registers and memory
@@ -32,12 +33,13 @@ class DwarfScope(Scope):
     # --- the function's variables ---------------------------------------------------
 
     def _scope_dies(self):
-        """The DIEs whose variables are visible: the lexical blocks holding
-        the probe address, innermost first, then the function's (or
-        inlined instance's) own children, as stap lists them."""
+        """The DIEs whose variables are visible: the function's (or inlined
+        instance's) own children, as stap lists them; for a statement,
+        first those of the lexical blocks holding the probe address,
+        innermost first."""
         blocks = []
         scope = self.function.die
-        while True:
+        while self.blocks:
             inner = None
             for child in scope.children():
                 if child.tag == D.TAG_lexical_block and any(
