@@ -8,7 +8,7 @@ KVER ?= 6.1.0-56-amd64
 # .deb and .rpm (and the .deb's dependencies), and sshd for the guests that the
 # --remote tests reach over SSH.
 DEBIAN_PACKAGES = \
-	systemtap systemtap-doc \
+	systemtap systemtap-doc systemtap-sdt-dev libc6-dbg \
 	linux-headers-$(KVER) gcc make \
 	qemu-system-x86 busybox-static cpio kmod xz-utils \
 	python3-pip \

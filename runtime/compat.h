@@ -41,4 +41,9 @@ static inline atomic_t *skipped_count(void) { return &stp_skipped_count; }
 #define _stp_strncpy_from_user(dst, src, n) stp_user_string((dst), (unsigned long)(src), (n))
 #define _stp_copy_from_user(dst, src, n) stp_uread((dst), (unsigned long)(src), (n))
 
+/* SDT marker arguments (stap5/elaborate/tvars/sdt.py): a user register by
+ * DWARF number, and a binary's link-time address in the current process. */
+#define u_fetch_register(regno) stp_user_register(c, (regno))
+#define _stp_umodule_relocate(path, addr, task) stp_umodule_relocate_named((path), (addr))
+
 #endif /* STP_COMPAT_H */

@@ -24,6 +24,9 @@ struct stp_script {
 	 * failed with stp_error(). */
 	int (*globals_init)(void);
 	void (*globals_free)(void);
+	/* The user-space binaries the module knows (runtime/umodules.c). */
+	struct stp_umodule *umodules;
+	unsigned numodules;
 };
 
 static const struct stp_script *stp_script;
@@ -42,6 +45,9 @@ static int stp_session_start(void)
 
 	stp_be_run(stp_script->be_probes, stp_script->nbe_probes, STP_BE_BEGIN,
 		   STAP_SESSION_STARTING);
+
+	/* Process context: where the user binaries' inodes can be found. */
+	stp_umodules_init(stp_script->umodules, stp_script->numodules);
 
 	/* No point placing probes if begin already ended the session. */
 	if (stp_session_get_state() == STAP_SESSION_STARTING &&
@@ -78,6 +84,7 @@ static void stp_session_stop(void)
 			   STP_BE_END, STAP_SESSION_STOPPING);
 		stp_be_run(stp_script->be_probes, stp_script->nbe_probes,
 			   STP_BE_ERROR, STAP_SESSION_ERROR);
+		stp_umodules_release();
 	}
 	state = stp_session_get_state();
 	stp_session_set_state(STAP_SESSION_STOPPED);

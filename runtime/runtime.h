@@ -52,6 +52,7 @@
 #include <linux/list.h>
 #include <linux/math64.h>
 #include <linux/kallsyms.h>
+#include <linux/hash.h>
 #include <asm/irq_regs.h>
 
 #include "stapconf.h"
@@ -71,6 +72,7 @@
 #include "format.c"
 #include "memory.c"
 #include "target.c"
+#include "umodules.c"
 #include "strings.c"
 #include "contextinfo.c"
 #include "stat.c"

@@ -23,8 +23,8 @@ LONG_OPTIONS = [
 # Options stap has that stap5 does not implement (yet): a clear refusal.
 UNSUPPORTED = {
     "-t": "probe timing (-t)", "-q": "tapset coverage (-q)", "-i": "interactive mode (-i)",
-    "-d": "unwind/symbol data (-d)", "-P": "prologue searching (-P)",
-    "--prologue-searching": "prologue searching", "--ldd": "--ldd",
+    "-P": "prologue searching (-P)",
+    "--prologue-searching": "prologue searching",
     "--all-modules": "--all-modules", "--use-server": "compile servers",
 "--sysroot": "--sysroot", "--sysenv": "--sysenv",
     "--download-debuginfo": "--download-debuginfo", "--save-uprobes": "--save-uprobes",
@@ -429,6 +429,7 @@ _HANDLERS = {
     "-R": _set("runtime_dir"), "-r": _set_kernel, "-a": _set("arch"),
     "-m": _set_module_name, "-o": _set("output_file"), "-c": _set("target_command"),
     "-x": _set_target_pid, "-T": _set_timeout, "-k": _flag("keep_tmpdir"),
+    "-d": _name_value("unwind_modules"), "--ldd": _flag("ldd"),
     "-g": _flag("guru"), "-u": _flag("unoptimized"), "-w": _flag("suppress_warnings"),
     "-W": _flag("warnings_as_errors"), "-b": _flag("bulk"),
     "-s": _set_buffer_size,

@@ -55,6 +55,8 @@ class Session:
         self.output_file = None              # -o
         self.target_command = None           # -c
         self.target_pid = None               # -x
+        self.unwind_modules = []             # -d MODULE: symbols and unwind data
+        self.ldd = False                     # --ldd: and the libraries they need
         self.timeout = None                  # -T SECS
         self.bulk = False                    # -b
         self.buffer_size = 0                 # -s MB

@@ -117,7 +117,7 @@ def expand(elab, probe):
     probe.body = ast.Block(return_prefix + [probe.body], tok=tok)
     entry = DerivedProbe(_entry_point(probe.point), probe.family,
                          ast.Block(entry_body, tok=tok), probe.decl, probe.chain)
-    entry.params = dict(probe.params, **{"return": False, "maxactive": None})
+    entry.params = probe.family.entry_params(probe)
     entry.probe_tok = probe.probe_tok
     entry.scope = probe.scope
     entry.entry_saver_for = probe

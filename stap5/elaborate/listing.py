@@ -27,7 +27,9 @@ def _listed_point(probe, printer):
     if len(chain) > 1 and chain[-2][0] == "alias":
         alias = chain[-2][1]
         return printer.visit(alias.names[0])
-    point = probe.point
+    # (a family may list a probe under another name than -p2 shows: a
+    # marker listed as mark("name") is placed as statement(ADDRESS))
+    point = probe.params.get("listed_point") or probe.point
     return printer.visit(ast.ProbePoint(point.components, point.optional, point.sufficient,
                                         None, tok=point.tok))
 

@@ -250,6 +250,10 @@ class Qualified(CType):
         return self.target.strip()
 
     def _spell(self, suffix):
+        if isinstance(self.target, Array):
+            # a qualified array: stap writes the qualifier last,
+            # "char const[] const"
+            return self.target._spell(suffix) + " " + self.kind
         return self.target._spell(" %s%s" % (self.kind, suffix))
 
 

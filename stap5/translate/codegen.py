@@ -618,6 +618,10 @@ class CodeGen:
                                       self.near(node.tok), self.err)
 
     def expr_AddressOp(self, node):
+        user_modules = getattr(self.tr.program, "user_modules", None) or []
+        if node.module in user_modules:
+            # a global of a user binary, where the current process maps it
+            return self.s.user_address(user_modules.index(node.module), node.address)
         if node.module != "kernel":
             self.unsupported("addresses in module %s" % node.module, node.tok)
         self.tr.need_kernel_relocation(node.tok)

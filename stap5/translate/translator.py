@@ -214,6 +214,30 @@ class Translator:
                                    tok)
         self._kernel_anchor = (self._ANCHOR, table[self._ANCHOR])
 
+    # --- user-space binaries ---------------------------------------------------
+
+    def _user_modules(self):
+        """The tables of the user binaries the module knows: those of its
+        process probes, then those of -d / --ldd; with their symbols when
+        the script names user symbols (a tapset function marked
+        `/* pragma:symbols */` or `pragma:vma`), their unwind rows when it
+        walks user stacks (`pragma:unwind`), as stap decides."""
+        from stap5.user import modules as user_modules
+        paths = user_modules.user_modules(self.program)
+        for path in user_modules.session_modules(self.session, paths):
+            user_modules.index_of(self.program, path)
+        bodies = [f.body.code for f in self.program.used_functions() if f.embedded]
+        symbols = any("pragma:symbols" in code or "pragma:vma" in code for code in bodies)
+        unwind = any("pragma:unwind" in code for code in bodies)
+        tables = []
+        for path in paths:
+            table = user_modules.module_table(path, symbols or unwind, unwind)
+            table["path_c"] = names.plain_c_string(path)
+            table["comment"] = path.replace("*/", "* /")
+            table["symbols"] = [(a, s, names.plain_c_string(n)) for a, s, n in table["symbols"]]
+            tables.append(table)
+        return tables
+
     # --- regular expressions ---------------------------------------------------
 
     def regex_matcher(self, pattern_node):
@@ -294,6 +318,7 @@ class Translator:
             name, sep, value = definition.partition("=")
             c_macros.append((name, value if sep else None))
         tables = _probe_tables(probes)
+        umodules = self._user_modules()
         template = template_environment().get_template("module.c.j2")
         return _restore_lines(module_name, template.render(
             restore_line=_RESTORE_MARKER,
@@ -303,6 +328,7 @@ class Translator:
             c_macros=c_macros, embeds=embeds,
             globals=[self._globals[id(s)] for s in self.program.globals.values()],
             frames=self.frames, functions=functions, probes=probes, tables=tables,
+            umodules=umodules,
             regex_matchers=[m.code for m in self._regexes.values()]))
 
 

@@ -1,6 +1,6 @@
 """Probe families, one module each, behind one registry.
 
-To add a family (uprobes, tracepoints, perf...), write a module with a
+To add a family (tracepoints, perf...), write a module with a
 `FAMILIES` list of ProbeFamily instances (registry.py says what a family
 gives each pass) and name it in `_MODULES` (and drop its shapes from
 `unsupported`, which refuses them meanwhile); its C is a runtime file named
@@ -11,7 +11,8 @@ import importlib
 
 from stap5.elaborate.probes.registry import ProbeFamily, Registry  # noqa: F401
 
-_MODULES = ("begin_end", "timer", "kprobe", "procfs", "dwarf", "tracepoint", "unsupported")
+_MODULES = ("begin_end", "timer", "kprobe", "procfs", "dwarf", "tracepoint", "uprobes",
+            "process", "unsupported")
 
 _registry = None
 

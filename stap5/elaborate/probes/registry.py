@@ -101,6 +101,11 @@ class ProbeFamily:
         """Whether `@entry(...)` may be used in this derived probe."""
         return False
 
+    def entry_params(self, probe):
+        """The params of the probe saving a .return probe's @entry values at
+        the function's entry (elaborate/entry.py)."""
+        return dict(probe.params, **{"return": False, "maxactive": None})
+
     def check_group(self, probes):
         """Refuse (raise SemanticError) a set of this family's probes that
         cannot live in one module; called once the optimizer has dropped

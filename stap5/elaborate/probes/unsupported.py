@@ -1,5 +1,5 @@
 """Probe families stap5 knows the shape of but cannot run yet:
-user-space probes (uprobes) and perf counters.
+perf counters.
 
 They are matched (so that a script naming them gets this explanation
 rather than "probe point mismatch") and refused.  To implement one, write
@@ -21,16 +21,7 @@ class Unsupported(ProbeFamily):
         raise SemanticError("%s are not supported by stap5 yet" % self.what)
 
 
-_PROCESS = []
-for _target in ("process", "process(string)", "process(number)"):
-    _PROCESS += [_target + s for s in (
-        ".begin", ".end", ".thread.begin", ".thread.end", ".syscall", ".syscall.return",
-        ".function(string)", ".function(string).call", ".function(string).return",
-        ".function(number)", ".statement(string)", ".statement(number)",
-        ".mark(string)", ".provider(string).mark(string)", ".insn", ".insn.block")]
-
 FAMILIES = [
-    Unsupported("uprobe", "user-space probes (process)", _PROCESS),
     Unsupported("perf", "perf counter probes",
                 ["perf.type(number).config(number)",
                  "perf.type(number).config(number).sample(number)",

@@ -54,7 +54,12 @@ class Counters:
 
 def expand(elab, probe, scope, types_only=False):
     """Rewrite the target-variable accesses of one derived probe (with
-    `types_only`, only @cast and @var: the probe has no variables)."""
+    `types_only`, only @cast and @var: the probe has no variables).  A
+    Scope with its own `expand(elab, probe)` (SDT markers) does it."""
+    special = getattr(scope, "expand", None)
+    if special is not None and not types_only:
+        special(elab, probe)
+        return
     counters = getattr(elab, "tvar_counters", None)
     if counters is None:
         counters = elab.tvar_counters = Counters()

@@ -16,6 +16,7 @@ import struct
 from elftools.elf.elffile import ELFFile
 
 SHF_ALLOC = 0x2
+SHF_COMPRESSED = 0x800
 ET_REL = 1
 STT_FUNC = 2
 STT_SECTION = 3
@@ -91,10 +92,24 @@ class ElfImage:
                 view = b""
             elif self.is_relocatable and name.startswith(".debug_"):
                 view = self._relocated(section)
+            elif section.flags & SHF_COMPRESSED:
+                view = self._decompressed(section)
             else:
                 view = memoryview(self._map)[section.offset:section.offset + section.size]
             self._views[name] = view
         return view
+
+    def _decompressed(self, section):
+        """A SHF_COMPRESSED section (Debian's separate debuginfo): an
+        Elf64_Chdr, then zlib data."""
+        import zlib
+        raw = self._map[section.offset:section.offset + section.size]
+        kind, _, size, _ = struct.unpack_from("<IIQQ", raw, 0)
+        if kind != 1:                   # ELFCOMPRESS_ZLIB
+            raise ElfError("%s: section %s has compression %d" % (self.path, section.name,
+                                                                  kind))
+        data = zlib.decompress(raw[24:])
+        return memoryview(data[:size])
 
     # --- a module's layout and relocations ---------------------------------
 

@@ -31,6 +31,9 @@ class DwarfFile:
         self.rnglists = image.data(".debug_rnglists")
         self.ranges_v4 = image.data(".debug_ranges")
         self.build_id = image.build_id
+        # File names as stap prints them: the kernel's relative to its
+        # source tree, a user binary's as its line table gives them.
+        self.full_paths = False
         self._abbrevs = {}
         self._units = {}
         self._unit_offsets = None

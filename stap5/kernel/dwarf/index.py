@@ -189,9 +189,11 @@ def _name_of(dwarf, offset):
 
 
 def _scan_part(args):
-    path, unit_offsets = args
+    path, unit_offsets, full_paths = args
     from stap5.kernel.dwarf.file import DwarfFile
-    return _scan_units(DwarfFile(path), unit_offsets)
+    dwarf = DwarfFile(path)
+    dwarf.full_paths = full_paths
+    return _scan_units(dwarf, unit_offsets)
 
 
 def index_path(build_id, path):
@@ -218,7 +220,8 @@ def build(dwarf, destination, log=None):
         import multiprocessing
         context = multiprocessing.get_context("fork")
         with context.Pool(len(parts)) as pool:
-            results = pool.map(_scan_part, [(dwarf.path, part) for part in parts])
+            results = pool.map(_scan_part, [(dwarf.path, part, dwarf.full_paths)
+                                               for part in parts])
     else:
         results = [_scan_units(dwarf, offsets)]
     os.makedirs(os.path.dirname(destination), exist_ok=True)
@@ -379,6 +382,8 @@ def _sqlite_glob(pattern):
 def open_index(dwarf, log=None):
     """The Index of a DwarfFile, built first if this build-id has none."""
     path = index_path(dwarf.build_id, dwarf.path)
+    if dwarf.full_paths:            # (file names differ: another index)
+        path = path.replace(".sqlite", "-fullpaths.sqlite")
     if not os.path.exists(path):
         build(dwarf, path, log)
     return Index(path)

@@ -116,7 +116,10 @@ class LineTable:
         if name.startswith("/"):
             return name
         base = self.directories[directory] if 0 <= directory < len(self.directories) else ""
-        if base and not base.startswith("/") and self.directories:
+        # (a relative directory is under the compilation directory, when
+        # that one is absolute: glibc's are both relative, "../misc")
+        if directory and base and not base.startswith("/") and self.directories and \
+                self.directories[0].startswith("/"):
             base = os.path.join(self.directories[0], base)
         return os.path.join(base, name) if base else name
 
@@ -125,8 +128,8 @@ class LineTable:
         directory when inside it ("fs/read_write.c",
         "include/linux/fs.h"), else the full path."""
         path = self.full_path(index)
-        if path is None:
-            return None
+        if path is None or self.unit.dwarf.full_paths:
+            return path
         path = os.path.normpath(path)
         comp_dir = self.unit.comp_dir
         if comp_dir and path.startswith(comp_dir.rstrip("/") + "/"):

@@ -75,9 +75,12 @@ class FunctionInstance:
     def is_external(self):
         return bool(self.abstract.get(D.AT_external))
 
-    def scope(self, pc):
+    def scope(self, pc, blocks=False):
+        """The Scope at `pc`; with `blocks`, the variables of the lexical
+        blocks holding pc are visible too (a statement probe's, as 4.8
+        lists them)."""
         from stap5.kernel.dwarf.scope import DwarfScope
-        return DwarfScope(self, pc)
+        return DwarfScope(self, pc, blocks)
 
     def statement_rows(self, file_pattern=None):
         """[(line, address)] of the line rows inside this function, the
@@ -109,6 +112,8 @@ class DwarfModule:
         self.path = path
         self.name = name
         self.dwarf = DwarfFile(path)
+        # a user binary is named by its path (stap5/user)
+        self.dwarf.full_paths = name.startswith("/")
         self.index = dwarf_index.open_index(self.dwarf, log)
         self.types = TypeReader(self.dwarf)
         self._frames = None
@@ -121,7 +126,13 @@ class DwarfModule:
     def frames(self):
         if self._frames is None:
             data = self.dwarf.image.data(".debug_frame")
-            self._frames = FrameTable(data)
+            if not len(data) and self.name.startswith("/"):
+                # a user binary (named by its path): gcc leaves its CFI in
+                # the binary's .eh_frame, not in the (separate) debuginfo
+                from stap5.user.unwind import CallFrames
+                self._frames = CallFrames.of_binary(self.name) or FrameTable(b"")
+            else:
+                self._frames = FrameTable(data)
         return self._frames
 
     def functions(self, pattern, file_pattern=None, line=None):

@@ -19,19 +19,39 @@ class DwarfVariable(Variable):
 class DwarfScope(Scope):
     source = "dwarf"
 
-    def __init__(self, function, pc):
+    def __init__(self, function, pc, blocks=False):
         self.function = function
+        self.blocks = blocks
         self.module = function.module
         self.module_name = function.module.name
+        # a user binary is named by its path: its registers and memory
+        # are the process's
+        self.space = "user" if self.module_name.startswith("/") else "kernel"
         self.pc = pc
         self._variables = None
 
     # --- the function's variables ---------------------------------------------------
 
     def _scope_dies(self):
-        """The DIEs whose variables are visible: the function's (or
-        inlined instance's) own children, as stap lists them."""
-        return [self.function.die]
+        """The DIEs whose variables are visible: the function's (or inlined
+        instance's) own children, as stap lists them; for a statement,
+        first those of the lexical blocks holding the probe address,
+        innermost first."""
+        blocks = []
+        scope = self.function.die
+        while self.blocks:
+            inner = None
+            for child in scope.children():
+                if child.tag == D.TAG_lexical_block and any(
+                        start <= self.pc < end
+                        for start, end in self.module.dwarf.die_ranges(child)):
+                    inner = child
+                    break
+            if inner is None:
+                break
+            blocks.append(inner)
+            scope = inner
+        return list(reversed(blocks)) + [self.function.die]
 
     def _read_variables(self):
         if self._variables is None:
@@ -218,6 +238,7 @@ class DwarfModuleScope(DwarfScope):
         self.function = None
         self.module = module
         self.module_name = module.name
+        self.space = "user" if self.module_name.startswith("/") else "kernel"
         self.pc = 0
         self._variables = []
 
