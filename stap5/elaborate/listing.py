@@ -27,7 +27,7 @@ def _listed_point(probe, printer):
     if len(chain) > 1 and chain[-2][0] == "alias":
         alias = chain[-2][1]
         return printer.visit(alias.names[0])
-    point = probe.point
+    point = probe.matched_point if probe.family.shows_matched_point else probe.point
     return printer.visit(ast.ProbePoint(point.components, point.optional, point.sufficient,
                                         None, tok=point.tok))
 
@@ -57,7 +57,7 @@ def run_listing(session, pass1_result):
         variables = ""
         if session.list_mode == "L":
             for symbol in probe.locals.values():
-                if not symbol.synthetic:
+                if not symbol.synthetic or getattr(symbol, "listed", False):
                     variables += " %s:%s" % (symbol.name, symbol.type or "unknown")
         lines[text] = variables
     out = sys.stdout

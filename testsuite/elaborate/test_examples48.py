@@ -24,8 +24,6 @@ USER_SPACE = "process() probes (uprobes), which stap5 does not have yet"
 NETFILTER = "netfilter probes, which stap5 does not have yet"
 DEBUGINFO = "@cast() to kernel types, which needs debuginfo stap5 does not read yet"
 WATCHPOINTS = "kernel.data() probes (hardware watchpoints), which stap5 does not have yet"
-PROFILE = ("timer.profile: 4.8 derives it from perf on this kernel, stap5 has "
-           "timer.profile.tick (a perf cpu-clock event of its own runtime)")
 
 TARGET_VARIABLES = ("target variables of DWARF probes ($var, @cast, @entry of them): the "
                     "lead's half of issue 8, in progress")
@@ -100,11 +98,9 @@ KNOWN_DIFFERENCES = {
     "network/packet_contents.stp": NETFILTER,
     "network/stp_dump.stp": NETFILTER,
     "network/who_sent_it.stp": NETFILTER,
-    "profiling/fileline-profile.stp": PROFILE,
     "profiling/pf2.stp": PROFILE,
     "profiling/pf3.stp": PROFILE,
     "profiling/pf4.stp": PROFILE,
-    "profiling/thread-times.stp": PROFILE,
     "general/eventcount.stp": TRACEPOINTS,
     "general/socket-events.stp": TRACEPOINTS,
     "general/stopwatches.stp": TRACEPOINTS,

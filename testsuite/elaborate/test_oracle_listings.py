@@ -53,7 +53,8 @@ def test_dump_probe_aliases():
     assert (got.status, got.stdout) == (0, expected.stdout)
 
 
-FAMILIES = ("begin", "end", "error", "never", "kprobe", "procfs", "timer", "kernel", "module")
+FAMILIES = ("begin", "end", "error", "never", "kprobe", "procfs", "timer", "kernel", "module",
+            "perf")
 OTHER_KERNEL_FAMILIES = ("kernel.data", "kernel.mark", "kernel.trace", "module(string).trace")
 
 

@@ -11,7 +11,7 @@ import importlib
 
 from stap5.elaborate.probes.registry import ProbeFamily, Registry  # noqa: F401
 
-_MODULES = ("begin_end", "timer", "kprobe", "procfs", "dwarf", "unsupported")
+_MODULES = ("begin_end", "timer", "kprobe", "procfs", "dwarf", "perf", "unsupported")
 
 _registry = None
 

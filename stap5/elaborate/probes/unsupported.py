@@ -1,5 +1,5 @@
 """Probe families stap5 knows the shape of but cannot run yet:
-tracepoints, user-space probes (uprobes) and perf counters.
+tracepoints and user-space probes (uprobes).
 
 They are matched (so that a script naming them gets this explanation
 rather than "probe point mismatch") and refused.  To implement one, write
@@ -33,11 +33,4 @@ FAMILIES = [
     Unsupported("tracepoint", "tracepoint probes (kernel.trace)",
                 ["kernel.trace(string)", "module(string).trace(string)"]),
     Unsupported("uprobe", "user-space probes (process)", _PROCESS),
-    Unsupported("perf", "perf counter probes",
-                ["perf.type(number).config(number)",
-                 "perf.type(number).config(number).sample(number)",
-                 "perf.type(number).config(number).hz(number)",
-                 "perf.type(number).config(number).process",
-                 "perf.type(number).config(number).process(string)",
-                 "perf.type(number).config(number).counter(string)"]),
 ]
