@@ -8,7 +8,11 @@
 #ifndef STP_CODEGEN_H
 #define STP_CODEGEN_H
 
-/* Charge n statements to the probe's budget (MAXACTION); stmt names where. */
+/* Charge n statements to the probe's budget (MAXACTION); stmt names where.
+ * (No budget under --suppress-time-limits.) */
+#ifdef STAP_SUPPRESS_TIME_LIMITS_ENABLE
+#define STP_ACTIONS(n, stmt, label) do { } while (0)
+#else
 #define STP_ACTIONS(n, stmt, label) do {				\
 	c->actionremaining -= (n);					\
 	if (unlikely(c->actionremaining <= 0)) {			\
@@ -17,6 +21,7 @@
 		goto label;						\
 	}								\
 } while (0)
+#endif
 
 /* After a call or anything that may fail: unwind on error or abort(). */
 #define STP_CHECK(label) do {						\

@@ -40,6 +40,13 @@ struct context {
 
 	/* Statements left before "MAXACTION exceeded". */
 	int actionremaining;
+#ifdef STP_OVERLOAD
+	/* Overload detection: when the running probe started, and the cycles
+	 * this CPU's probes used since cycles_base. */
+	cycles_t cycles_atstart;
+	cycles_t cycles_base;
+	u64 cycles_sum;
+#endif
 	/* Depth of script function calls: frames live in the locals. */
 	int nesting;
 	/* Overloaded functions: set by `next` to try the next candidate. */
@@ -64,6 +71,9 @@ struct context {
 			struct kretprobe_instance *pi;
 		} krp;
 		struct stp_procfs_data *procfs;
+		struct {
+			const u64 *args;	/* a tracepoint's arguments */
+		} tracepoint;
 	} ips;
 
 	/* tokenize() keeps its position here between calls. */

@@ -32,6 +32,23 @@
 #ifndef MAXNESTING
 #define MAXNESTING 10
 #endif
+/* Overload detection (stap's): a CPU whose probes ran for more than
+ * STP_OVERLOAD_THRESHOLD cycles in STP_OVERLOAD_INTERVAL cycles ends the
+ * session. Off with -DSTP_NO_OVERLOAD (or STAP_NO_OVERLOAD). */
+#ifndef STP_OVERLOAD_INTERVAL
+#define STP_OVERLOAD_INTERVAL 1000000000LL
+#endif
+#ifndef STP_OVERLOAD_THRESHOLD
+#define STP_OVERLOAD_THRESHOLD 500000000LL
+#endif
+/* stap --suppress-time-limits (guru mode) defines
+ * STAP_SUPPRESS_TIME_LIMITS_ENABLE: no MAXACTION, no giving up on a global's
+ * lock, no overload detection. */
+#if !defined(STP_NO_OVERLOAD) && !defined(STAP_NO_OVERLOAD) && \
+	!defined(STAP_SUPPRESS_TIME_LIMITS_ENABLE)
+#define STP_OVERLOAD
+#endif
+
 #ifndef MAXTRYLOCK
 #define MAXTRYLOCK 100		/* tries ... */
 #endif

@@ -24,11 +24,16 @@ static inline long stp_uread(void *dst, unsigned long addr, size_t n)
 }
 
 /* copy_to_kernel_nofault is not exported: store 1, 2, 4 or 8 bytes with the
- * architecture's fault-handling store. */
+ * architecture's fault-handling store. Never at a user address (as the
+ * kernel's own readers refuse, copy_from_kernel_nofault_allowed): with SMAP
+ * a kernel access there is an oops, not a fault the store can recover
+ * from. (4.8's set_kernel_*(8, ...) oopses that way.) */
 static long stp_kwrite(unsigned long addr, const void *src, size_t n)
 {
 	long rc = -EFAULT;
 
+	if (addr < TASK_SIZE_MAX + PAGE_SIZE)
+		return -EFAULT;
 	pagefault_disable();
 	switch (n) {
 	case 1: __put_kernel_nofault((void *)addr, src, u8, fault); break;

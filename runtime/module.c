@@ -127,13 +127,18 @@ static int stp_session_command(const char *cmd)
 }
 
 /* staprun5 closed ctl: do not leave probes running unattended, unless it
- * detached ("detach") to leave them running. */
-static void stp_session_detach(void)
+ * detached ("detach") to leave them running. True when the session is over
+ * (only an unload is left to do). */
+static bool stp_session_detach(void)
 {
+	bool over;
+
 	mutex_lock(&stp_session_mutex);
 	if (stp_session_started && !stp_session_detached)
 		stp_session_stop();
+	over = !stp_session_detached;
 	mutex_unlock(&stp_session_mutex);
+	return over;
 }
 
 static void stp_module_free(void)

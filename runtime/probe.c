@@ -66,6 +66,10 @@ static __always_inline struct context *stp_probe_enter(const struct stp_probe *p
 		atomic_inc(&stp_skipped_reentrant);
 		goto skip;
 	}
+#ifdef STP_OVERLOAD
+	/* (0: not counted, as begin, end and error probes are not) */
+	c->cycles_atstart = state == STAP_SESSION_RUNNING ? get_cycles() : 0;
+#endif
 	c->probe = p;
 	c->probe_point = p->pp;
 	c->actionremaining = INTERRUPTIBLE ? MAXACTION_INTERRUPTIBLE : MAXACTION;
@@ -111,14 +115,65 @@ static __always_inline bool stp_probe_lock(const struct stp_probe_lock *locks,
 			if (locks[i].write ? do_raw_write_trylock(locks[i].lock) :
 			    do_raw_read_trylock(locks[i].lock))
 				break;
+#ifndef STAP_SUPPRESS_TIME_LIMITS_ENABLE
 			if (++tries > MAXTRYLOCK) {
 				stp_probe_unlock(locks, i);
 				return false;
 			}
+#endif
 			udelay(TRYLOCKDELAY);
 		}
 	}
 	return true;
+}
+
+#ifdef STP_OVERLOAD
+static noinline void stp_overloaded(u64 cycles)
+{
+	stp_error("probe overhead (%lld cycles) exceeded threshold (%lld cycles) in last %lld cycles",
+		  (long long)cycles, (long long)STP_OVERLOAD_THRESHOLD,
+		  (long long)STP_OVERLOAD_INTERVAL);
+	stp_session_set_state(STAP_SESSION_ERROR);
+	atomic_inc(&stp_error_count);
+}
+#endif
+
+/* Overload detection, as stap does it: add this probe's cycles to its
+ * CPU's sum; once per STP_OVERLOAD_INTERVAL, a sum over the threshold ends
+ * the session. Begin, end and error probes are not counted. */
+static __always_inline void stp_overload_account(struct context *c)
+{
+#ifdef STP_OVERLOAD
+	cycles_t now, interval;
+
+	if (!c->cycles_atstart)
+		return;
+	now = get_cycles();
+	interval = now > c->cycles_base ? now - c->cycles_base
+					: STP_OVERLOAD_INTERVAL + 1;
+	c->cycles_sum += now - c->cycles_atstart;
+	if (interval > STP_OVERLOAD_INTERVAL) {
+		if (unlikely(c->cycles_sum > STP_OVERLOAD_THRESHOLD))
+			stp_overloaded(c->cycles_sum);
+		c->cycles_base = now;
+		c->cycles_sum = 0;
+	}
+#endif
+}
+
+/* The handler ended with c->last_error set: report and count it
+ * (--suppress-handler-errors: count it only, the session goes on). */
+static noinline void stp_probe_failed(struct context *c)
+{
+#ifdef STAP_SUPPRESS_HANDLER_ERRORS
+	atomic_inc(&stp_error_count);
+#else
+	if (c->last_stmt)
+		stp_softerror("%s near %s", c->last_error, c->last_stmt);
+	else
+		stp_softerror("%s", c->last_error);
+	stp_count_error();
+#endif
 }
 
 /* Run the handler of the probe entered by stp_probe_enter: take its global
@@ -130,18 +185,16 @@ static __always_inline bool stp_probe_handle(struct context *c)
 
 	if (unlikely(!stp_probe_lock(p->locks, p->nlocks))) {
 		stp_count_skipped();
+		stp_overload_account(c);
 		return false;
 	}
 	p->handler(c);
 	stp_probe_unlock(p->locks, p->nlocks);
 	stp_print_flush(c);
+	stp_overload_account(c);
 
 	if (unlikely(c->last_error)) {
-		if (c->last_stmt)
-			stp_softerror("%s near %s", c->last_error, c->last_stmt);
-		else
-			stp_softerror("%s", c->last_error);
-		stp_count_error();
+		stp_probe_failed(c);
 		return false;
 	}
 	return !c->aborted;

@@ -115,11 +115,14 @@ static noinline void stp_too_many_skipped(void)
 		stp_error("Skipped too many probes, check MAXSKIPPED or try again with stap -t for more details.");
 }
 
-/* At the end of every probe hit: cheap unless the limit is passed. */
+/* At the end of every probe hit: cheap unless the limit is passed. (Not
+ * with --suppress-handler-errors, as in stap.) */
 static __always_inline void stp_check_skipped(void)
 {
+#ifndef STAP_SUPPRESS_HANDLER_ERRORS
 	if (unlikely(atomic_read(&stp_skipped_count) > MAXSKIPPED))
 		stp_too_many_skipped();
+#endif
 }
 
 /* The names SystemTap's embedded C uses. */

@@ -14,7 +14,7 @@ LONG_OPTIONS = [
     "runtime=", "bpf", "dump-probe-types", "dump-probe-aliases", "dump-functions",
     "skip-badvars", "suppress-handler-errors", "tmpdir=", "modinfo=",
     "suppress-time-limits", "prologue-searching==", "ldd", "all-modules",
-    "check-version", "vm", "use-server==", "remote=", "remote-prefix", "sysroot=",
+    "check-version", "vm", "vm-cpus=", "use-server==", "remote=", "remote-prefix", "sysroot=",
     "sysenv=",
     "download-debuginfo==", "save-uprobes", "target-namespace=", "color==",
     "colour==",
@@ -85,6 +85,8 @@ Options:
    -T TIME    terminate the script after TIME seconds
    --vm       run pass 5 in a QEMU virtual machine of the target kernel
               (see stap5-prep --vm)
+   --vm-cpus=N
+              give that virtual machine N CPUs (implies --vm; default 1)
    --remote=URL
               set the execution target to the given host (ssh://[USER@]HOST[:PORT],
               [USER@]HOST, or direct://); may be repeated
@@ -205,6 +207,12 @@ def parse_args(argv):
         raise UsageError("You can't specify -g and --privilege=%s together."
                          % session.privilege)
     session.args = rest
+    if session.suppress_time_limits and not session.guru:
+        # (stap's words, colon missing included)
+        raise SessionError("ERROR --suppress-time-limits requires guru mode (-g)")
+    if session.bulk and session.output_file and session.vm:
+        raise SessionError("stap5: -b with -o cannot be used with --vm: the per-CPU output "
+                           "files would stay in the virtual machine")
     if session.flight_recorder and session.vm:
         raise SessionError("stap5: -F cannot be used with --vm: the guest ends with the run")
     if session.remotes and (session.vm or session.flight_recorder):
@@ -388,6 +396,21 @@ def _set_target_pid(session, value):
         raise SessionError("Invalid target process ID number '%s'." % value) from None
 
 
+MAX_VM_CPUS = 64
+
+
+def _set_vm_cpus(session, value):
+    try:
+        cpus = int(value)
+    except ValueError:
+        cpus = 0
+    if not 1 <= cpus <= MAX_VM_CPUS:
+        raise SessionError("Invalid --vm-cpus argument '%s': it must be a number of CPUs "
+                           "from 1 to %d." % (value, MAX_VM_CPUS))
+    session.vm = True
+    session.vm_cpus = cpus
+
+
 def _set_macro(session, value):
     name = value.partition("=")[0]
     import re
@@ -419,7 +442,7 @@ _HANDLERS = {
     "--skip-badvars": _flag("skip_badvars"),
     "--suppress-handler-errors": _flag("suppress_handler_errors"),
     "--suppress-time-limits": _flag("suppress_time_limits"),
-    "--tmpdir": _set("tmpdir"), "--vm": _flag("vm"),
+    "--tmpdir": _set("tmpdir"), "--vm": _flag("vm"), "--vm-cpus": _set_vm_cpus,
     "--remote": _add_remote, "--remote-prefix": _flag("remote_prefix"),
     "--color": lambda session, value: None, "--colour": lambda session, value: None,
 }

@@ -251,7 +251,8 @@ def _pass5(session, ko):
     if session.vm:
         from stap5.vm.pass5 import run_in_guest
         rc = run_in_guest(session.kernel_release, args, session.output_file,
-                          session.verbosity(5), rotation=session.output_rotation)
+                          session.verbosity(5), rotation=session.output_rotation,
+                          cpus=session.vm_cpus)
     else:
         from stap5.run import staprun
         rc = staprun.main(args)
@@ -287,6 +288,26 @@ def _pass2(session, result):
                              *_plural(sum(len(v) for v in program.functions.values())),
                              *_plural(len(program.embeds)), *_plural(len(program.globals)),
                              timer.report()))
+        _report_target_variable_sources(program)
     if failed:
         sys.stderr.write("Pass 2: analysis failed.  [man error::pass2]\n")
     return None if failed else elaborated
+
+
+_SOURCE_NAMES = {"btf": "BTF", "dwarf": "DWARF", "headers": "the kernel's trace headers"}
+
+
+def _report_target_variable_sources(program):
+    """-v: where the target variables of each probe came from (DWARF, BTF,
+    the trace headers): one line per source, naming the probe if alone."""
+    from stap5.parse.printer import Printer
+    by_source = {}
+    for probe in program.probes:
+        scope = probe.scope
+        if scope is not None and scope.source is not None:
+            by_source.setdefault((scope.source, scope.origin), []).append(probe)
+    for (source, origin), probes in by_source.items():
+        what = (Printer().visit(probes[0].point) if len(probes) == 1
+                else "%d probes" % len(probes))
+        sys.stderr.write("Pass 2: target variables of %s from %s%s\n" % (
+            what, _SOURCE_NAMES.get(source, source), " (%s)" % origin if origin else ""))

@@ -73,6 +73,7 @@ class Session:
         self.skip_badvars = False
         self.suppress_handler_errors = False
         self.vm = False                      # --vm: run pass 5 in a QEMU guest
+        self.vm_cpus = 1                     # --vm-cpus=N: its number of CPUs
         self.tmpdir = None
         self.tapset_dir = os.environ.get("SYSTEMTAP_TAPSET") or DEFAULT_TAPSET_DIR
         self.runtime_dir = os.environ.get("SYSTEMTAP_RUNTIME") or DEFAULT_RUNTIME_DIR

@@ -21,6 +21,8 @@ PROJECT_DIR = str(Path(__file__).resolve().parent.parent)
 if PROJECT_DIR not in sys.path:
     sys.path.insert(0, PROJECT_DIR)
 
+from testsuite.guests import SessionGuest, serve  # noqa: E402  (needs the path above)
+
 
 def _share_debuginfo():
     """Kernel debuginfo for every test: SystemTap 4.8 finds it where stap5
@@ -39,31 +41,6 @@ def pytest_configure(config):
     # Also declared in setup.cfg; repeated so the markers exist however pytest is invoked.
     config.addinivalue_line("markers", "vm: needs the QEMU guest (a real Debian 6.1 kernel)")
     config.addinivalue_line("markers", "oracle: compares with the installed SystemTap 4.8")
-
-
-class SessionGuest:
-    """A stap5.vm.Guest that reboots on demand when the previous one died."""
-
-    def __init__(self):
-        self._guest = None
-        self.boots = 0
-
-    def current(self):
-        from stap5.vm import Guest
-        if self._guest is None or not self._guest.alive:
-            if self._guest is not None:
-                self._guest.kill()
-            self._guest = Guest.boot(fetch=False)
-            self.boots += 1
-        return self._guest
-
-    def __getattr__(self, name):
-        return getattr(self.current(), name)
-
-    def close(self):
-        if self._guest is not None:
-            self._guest.close()
-            self._guest = None
 
 
 def vm_unavailable_reason():
@@ -88,14 +65,7 @@ def vm_assets():
 
 @pytest.fixture(scope="session")
 def guest(vm_assets):
-    from stap5.vm import GuestUnavailable
-    shared = SessionGuest()
-    try:
-        shared.current()
-    except GuestUnavailable as e:
-        pytest.skip(str(e))
-    yield shared
-    shared.close()
+    yield from serve(SessionGuest())
 
 
 @pytest.fixture(scope="session")

@@ -312,7 +312,6 @@ static int stp_procfs_register(struct stp_procfs_probe *probes, unsigned n)
 	}
 	list_for_each_entry(f, &stp_procfs_files, list) {
 		umode_t mode = 0;
-		const char *slash;
 
 		p = f->read_probe ?: f->write_probes[0];
 		f->buffer = kzalloc(f->bufsize, GFP_KERNEL);
@@ -325,15 +324,13 @@ static int stp_procfs_register(struct stp_procfs_probe *probes, unsigned n)
 			mode |= f->read_probe->mode ?: 0400;
 		for (i = 0; i < f->nwrite; i++)
 			mode |= f->write_probes[i]->mode ?: 0200;
-		/* Intermediate directories of "a/b/name". */
-		for (slash = strchr(f->path, '/'); slash; slash = strchr(slash + 1, '/')) {
-			char dir[128];
-
-			if (slash - f->path >= sizeof(dir))
-				break;
-			memcpy(dir, f->path, slash - f->path);
-			dir[slash - f->path] = '\0';
-			proc_mkdir(dir, stp_procfs_dir);
+		/* Like stap on kernels with an opaque proc_dir_entry (all
+		 * those we support): no "a/b" paths. */
+		if (strchr(f->path, '/')) {
+			stp_error("Could not create path \"%s\", contains subdirectories",
+				  f->path);
+			rc = -1;
+			goto fail;
 		}
 		if (!proc_create_data(f->path, mode, stp_procfs_dir,
 				      &stp_procfs_fops, f)) {

@@ -26,11 +26,15 @@ static struct {
 	struct irq_work wakeup;
 	atomic_t dropped;
 	atomic_t opened;
+	/* 1 once a staprun5 that attached went away without detaching: the
+	 * session is over and only an unload is left to do. A staprun5 that finds a module in this
+	 * state (its own run was killed) removes it: see stap5/run/stale.py. */
+	atomic_t orphaned;
 	struct dentry *file;
 } stp_ctl;
 
 static int stp_session_command(const char *cmd);	/* module.c */
-static void stp_session_detach(void);			/* module.c */
+static bool stp_session_detach(void);			/* module.c */
 
 static void stp_ctl_wakeup_fn(struct irq_work *work)
 {
@@ -184,8 +188,10 @@ static int stp_ctl_open(struct inode *inode, struct file *file)
 
 static int stp_ctl_release(struct inode *inode, struct file *file)
 {
-	/* staprun5 went away: do not leave probes running unattended. */
-	stp_session_detach();
+	/* staprun5 went away: do not leave probes running unattended (unless
+	 * it detached them on purpose, staprun5 -L). */
+	if (stp_session_detach())
+		atomic_set(&stp_ctl.orphaned, 1);
 	atomic_set(&stp_ctl.opened, 0);
 	return 0;
 }
@@ -211,11 +217,13 @@ static int stp_ctl_init(struct dentry *dir)
 	init_irq_work(&stp_ctl.wakeup, stp_ctl_wakeup_fn);
 	atomic_set(&stp_ctl.dropped, 0);
 	atomic_set(&stp_ctl.opened, 0);
+	atomic_set(&stp_ctl.orphaned, 0);
 	stp_ctl.file = debugfs_create_file("ctl", 0600, dir, NULL, &stp_ctl_fops);
 	if (IS_ERR_OR_NULL(stp_ctl.file)) {
 		stp_ctl.file = NULL;
 		return -ENOENT;
 	}
+	debugfs_create_atomic_t("orphaned", 0400, dir, &stp_ctl.orphaned);
 	return 0;
 }
 

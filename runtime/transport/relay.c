@@ -10,6 +10,12 @@
  * When the buffers are full, records are dropped and counted.
  */
 
+/* stap -b (bulk mode): staprun5 keeps each CPU's output apart (per-CPU
+ * files) instead of merging it; it learns so from the module's .modinfo. */
+#ifdef STP_BULKMODE
+MODULE_INFO(stap5_bulkmode, "1");
+#endif
+
 /* A sub-buffer must hold the largest record: a full print buffer. */
 #ifndef STP_RELAY_SUBBUF_SIZE
 #define STP_RELAY_SUBBUF_SIZE						\

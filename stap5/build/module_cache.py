@@ -21,7 +21,7 @@ _OPTION_ATTRIBUTES = ("guru", "unoptimized", "c_macros", "kbuild_options", "priv
                       "compatible", "arch", "kernel_release", "build_tree", "module_name",
                       "args", "suppress_handler_errors", "skip_badvars",
                       "suppress_time_limits", "modinfo", "runtime_mode", "include_dirs",
-                      "additional_scripts")
+                      "additional_scripts", "bulk")
 
 
 def _hash_tree(digest, root, suffixes):
@@ -45,6 +45,8 @@ def compute_key(session, script_text, tree_identity):
     for name in _OPTION_ATTRIBUTES:
         digest.update(("\0%s=%r" % (name, getattr(session, name))).encode())
     digest.update(tree_identity.encode())
+    # BTF instead of DWARF (probes/btf_function.py) changes the probes.
+    digest.update(("\0no-debuginfo=%s" % os.environ.get("STAP5_NO_DEBUGINFO", "")).encode())
     _hash_tree(digest, os.path.join(PROJECT_DIR, "stap5"), (".py",))
     _hash_tree(digest, session.runtime_dir or DEFAULT_RUNTIME_DIR, (".c", ".h"))
     _hash_tree(digest, TEMPLATE_DIR, (".j2",))

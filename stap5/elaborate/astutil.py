@@ -79,3 +79,17 @@ def component_token(component):
     glued = copy.copy(tok)
     glued.text = component.functor
     return glued
+
+
+def with_argument(point, functor, value):
+    """The probe point with the argument of its `functor` component made
+    the literal `value` (a wildcard resolved: function("vfs_*") ->
+    function("vfs_read"))."""
+    components = []
+    for component in point.components:
+        if component.functor == functor:
+            arg = ast.Literal(value, tok=component.arg.tok)
+            component = ast.Component(functor, arg, component.from_glob, tok=component.tok)
+        components.append(component)
+    return ast.ProbePoint(components, point.optional, point.sufficient, point.condition,
+                          tok=point.tok)

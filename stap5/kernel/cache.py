@@ -10,12 +10,16 @@
       debug/              a debug root laid out like /usr/lib/debug:
                           lib/modules/R/vmlinux, lib/modules/R/kernel/**.ko
       dwarf-index/        DWARF indexes, one per build-id
+      btf/                BTF indexes (per BTF content), BTF of compressed images
+      tracepoints/        tracepoint tables (per headers tree, config and BTF)
       vm/R/               the QEMU guest's kernel and initramfs
 
 A missing or unwritable cache is never an error: it only costs time.
 """
 
 import os
+import pickle
+import tempfile
 
 
 def cache_dir():
@@ -40,3 +44,31 @@ def kernel_dir(release):
 def debug_root():
     """stap5's own debug root, searched after /usr/lib/debug."""
     return path("debug")
+
+
+# load_pickle's default when None is a value worth keeping.
+MISSING = object()
+
+
+def load_pickle(path, default=None):
+    """What store_pickle kept at `path`, or `default` (absent, unreadable,
+    from another version of the code: never an error)."""
+    try:
+        with open(path, "rb") as f:
+            return pickle.load(f)
+    except Exception:
+        return default
+
+
+def store_pickle(path, value):
+    """Keep `value` at `path`, atomically; an unwritable cache only costs
+    time."""
+    directory = os.path.dirname(path)
+    try:
+        os.makedirs(directory, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=directory, suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temp, path)
+    except OSError:
+        pass

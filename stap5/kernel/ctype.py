@@ -14,7 +14,7 @@ a type came from.
     Enum("pid_type", 4, enumerators=[...])
     Typedef("size_t", target)
     Qualified("const", target)               const / volatile / restrict
-    FunctionType(return_type, [param types], variadic)
+    FunctionType(return_type, [param types], variadic, [param names])
 
 Struct members may be loaded on first use (`load=callable` returning the
 member list), so that naming `struct task_struct` does not read its whole
@@ -40,10 +40,14 @@ class CType:
 
     def spelling(self):
         """The type as stap spells it in -L listings: "char const*",
-        "struct file*", "long int", "size_t"."""
+        "struct file*", "long int", "size_t", "char const[]**" (arrays
+        without their count), "int (*) (unsigned int)" (function pointers).
+        Not C: the type's name, then what is built on it, left to right."""
         return self._spell("")
 
-    def _spell(self, declarator):
+    def _spell(self, suffix):
+        """This type's spelling followed by `suffix` (what outer pointers,
+        arrays and qualifiers add)."""
         raise NotImplementedError
 
     def __repr__(self):
@@ -86,8 +90,8 @@ class CType:
 class Void(CType):
     kind = "void"
 
-    def _spell(self, declarator):
-        return "void" + declarator
+    def _spell(self, suffix):
+        return "void" + suffix
 
 
 class Base(CType):
@@ -98,8 +102,8 @@ class Base(CType):
         self.size = size
         self.encoding = encoding
 
-    def _spell(self, declarator):
-        return self.name + declarator
+    def _spell(self, suffix):
+        return self.name + suffix
 
 
 class Pointer(CType):
@@ -110,14 +114,10 @@ class Pointer(CType):
         self.target = target
         self.size = size
 
-    def _spell(self, declarator):
+    def _spell(self, suffix):
         if isinstance(self.target, FunctionType):
-            # stap: "int (*) (struct inode*, struct file*)"
-            return self.target.return_type._spell(" (*%s) (%s)" % (
-                declarator, self.target.parameter_list()))
-        if isinstance(self.target, Array):
-            return self.target._spell("(*%s)" % declarator)
-        return self.target._spell("*" + declarator)
+            return self.target._spell_pointer(suffix)
+        return self.target._spell("*" + suffix)
 
 
 class Array(CType):
@@ -129,9 +129,8 @@ class Array(CType):
         element_size = element.strip().size
         self.size = element_size * count if count is not None and element_size else None
 
-    def _spell(self, declarator):
-        # stap lists arrays without their bound: "struct iovec[]"
-        return self.element._spell("%s[]" % declarator)
+    def _spell(self, suffix):
+        return self.element._spell("[]" + suffix)
 
 
 class Member:
@@ -200,8 +199,8 @@ class Struct(CType):
                     names += inner.member_names()
         return names
 
-    def _spell(self, declarator):
-        return "%s %s%s" % (self.kind, self.name or "{...}", declarator)
+    def _spell(self, suffix):
+        return "%s %s%s" % (self.kind, self.name or "{...}", suffix)
 
 
 class Enum(CType):
@@ -213,8 +212,8 @@ class Enum(CType):
         self.enumerators = list(enumerators)    # [(name, value)]
         self.signed = signed
 
-    def _spell(self, declarator):
-        return "enum %s%s" % (self.name or "{...}", declarator)
+    def _spell(self, suffix):
+        return "enum %s%s" % (self.name or "{...}", suffix)
 
 
 class Typedef(CType):
@@ -231,8 +230,8 @@ class Typedef(CType):
     def strip(self):
         return self.target.strip()
 
-    def _spell(self, declarator):
-        return self.name + declarator
+    def _spell(self, suffix):
+        return self.name + suffix
 
 
 class Qualified(CType):
@@ -250,25 +249,32 @@ class Qualified(CType):
     def strip(self):
         return self.target.strip()
 
-    def _spell(self, declarator):
-        if isinstance(self.target, Pointer):
-            return self.target._spell(" %s%s" % (self.kind, declarator))
-        return self.target._spell(" %s%s" % (self.kind, declarator))
+    def _spell(self, suffix):
+        return self.target._spell(" %s%s" % (self.kind, suffix))
 
 
 class FunctionType(CType):
+    """A function's type.  `param_names` (one per param, None where unnamed)
+    when the reader knows them: a function's prototype in BTF, its
+    declaration in DWARF; spelling never shows them."""
+
     kind = "function"
 
-    def __init__(self, return_type, params=(), variadic=False):
+    def __init__(self, return_type, params=(), variadic=False, param_names=None):
         self.return_type = return_type or Void()
         self.params = list(params)
         self.variadic = variadic
+        self.param_names = list(param_names) if param_names is not None \
+            else [None] * len(self.params)
 
     def parameter_list(self):
         params = [p.spelling() for p in self.params]
         if self.variadic:
             params.append("...")
-        return ", ".join(params)
+        return ", ".join(params) or "void"
 
-    def _spell(self, declarator):
-        return self.return_type._spell("%s(%s)" % (declarator, self.parameter_list()))
+    def _spell_pointer(self, suffix):
+        return "%s (*) (%s)%s" % (self.return_type.spelling(), self.parameter_list(), suffix)
+
+    def _spell(self, suffix):
+        return "%s (%s)%s" % (self.return_type.spelling(), self.parameter_list(), suffix)

@@ -14,8 +14,10 @@ import importlib
 class Scope:
     """The base: nothing visible.  Readers override what they know."""
 
-    # Which reader built it ("dwarf", "btf", "tracepoint"...): `-v` says so.
+    # Which reader built it ("dwarf", "btf", "headers"...), and from what
+    # (a file, for -v: "Pass 2: target variables of P from BTF (path)").
     source = None
+    origin = None
     # "kernel" or "user": which registers and which memory the locations use.
     space = "kernel"
     # The probed object ("kernel", a module name, a binary's path): where
@@ -60,6 +62,11 @@ class Scope:
         """The CType `@cast(p, "name"[, module])` names ("struct task_struct",
         "task_struct", a typedef name), or None.  `module` is @cast's third
         argument as written ("kernel", "kernel<linux/fs.h>", a path...)."""
+        return None
+
+    def constant(self, name):
+        """The value of a pseudo-variable the probe point defines
+        (a tracepoint's `$$name`, `$$system`), or None."""
         return None
 
     def describe(self):

@@ -8,8 +8,6 @@ System.map when they are real (Debian ships a placeholder), and
 
 import hashlib
 import os
-import pickle
-import tempfile
 
 from stap5.kernel import cache
 
@@ -51,22 +49,11 @@ def _read_cached(path):
     key = hashlib.sha256(("%d\0%s\0%d\0%d\0%d" % (_FORMAT, path, st.st_ino, st.st_size,
                                                    st.st_mtime_ns))
                          .encode("utf-8", "surrogateescape")).hexdigest()[:32]
-    directory = cache.path("kernel-symbols")
-    cached = os.path.join(directory, key + ".pickle")
-    try:
-        with open(cached, "rb") as f:
-            return pickle.load(f)
-    except Exception:
-        pass
-    table = _read(path)
-    try:
-        os.makedirs(directory, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=directory, suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(table, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temp, cached)
-    except OSError:
-        pass        # an unwritable cache only costs time
+    cached = cache.path("kernel-symbols", key + ".pickle")
+    table = cache.load_pickle(cached, default=cache.MISSING)
+    if table is cache.MISSING:      # (None is a result: no table in that file)
+        table = _read(path)
+        cache.store_pickle(cached, table)
     return table
 
 

@@ -32,6 +32,28 @@ class KernelTarget:
             self._found[key] = find()
         return self._found[key]
 
+    def source_tree(self):
+        """The kernel's source tree (where Debian's -common headers package
+        puts include/ and arch/): /lib/modules/R/source, the tree the build
+        tree's Makefile includes, or the build tree itself."""
+        def find():
+            candidates = ["/lib/modules/%s/source" % self.release]
+            try:
+                with open(os.path.join(self.build_tree, "Makefile")) as f:
+                    for line in f:
+                        words = line.split()
+                        if len(words) == 2 and words[0] == "include" and \
+                                words[1].endswith("/Makefile"):
+                            candidates.append(os.path.dirname(words[1]))
+            except OSError:
+                pass
+            candidates.append(self.build_tree)
+            for candidate in candidates:
+                if os.path.isdir(os.path.join(candidate, "include", "trace")):
+                    return candidate
+            return None
+        return self._once("source_tree", find)
+
     # --- symbols ----------------------------------------------------------
 
     def symbol_files(self):
@@ -100,6 +122,42 @@ class KernelTarget:
                     found += sorted(glob.glob(os.path.join(base, "**", name + suffix),
                                               recursive=True))
         return found
+
+    # --- BTF --------------------------------------------------------------
+
+    def btf_candidates(self):
+        """Files that may hold the kernel's BTF, cheapest first: the running
+        kernel's /sys/kernel/btf/vmlinux (raw BTF), then ELF kernels with a
+        .BTF section (the build tree's vmlinux, the guest's uncompressed
+        image in the cache, the DWARF vmlinux), then the compressed
+        /boot/vmlinuz-R (unpacked once; its BTF is kept in the cache)."""
+        release = self.release
+        files = []
+        if self.is_running:
+            files.append("/sys/kernel/btf/vmlinux")
+        files += [os.path.join(self.build_tree, "vmlinux"),
+                  cache.path("vm", release, "vmlinux")]
+        for candidate in self.vmlinux_candidates():
+            if candidate not in files:
+                files.append(candidate)
+        files += ["/boot/vmlinuz-%s" % release,
+                  cache.path("vm", release, "vmlinuz")]
+        return files
+
+    def module_btf_candidates(self, module):
+        """Files that may hold module `module`'s (split) BTF: the running
+        kernel's /sys/kernel/btf/MODULE, then its .ko files (installed,
+        debuginfo, the guest's copies in the cache)."""
+        names = {module, module.replace("_", "-"), module.replace("-", "_")}
+        files = []
+        if self.is_running:
+            files += ["/sys/kernel/btf/%s" % name for name in sorted(names)]
+        files += self.module_debuginfo_candidates(module)
+        for name in sorted(names):
+            files += sorted(glob.glob(os.path.join("/lib/modules", self.release, "**",
+                                                   name + ".ko.xz"), recursive=True))
+            files.append(cache.path("vm", self.release, "modules", name + ".ko"))
+        return files
 
 
 _targets = {}

@@ -67,13 +67,18 @@ class DataChannel:
         self.files = []
         for path in paths:
             fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-            self.files.append([fd, b""])
+            self.files.append([fd, b"", int(path.rsplit("trace", 1)[1])])
 
     def read_records(self):
         """All complete records available now, from every CPU."""
-        records = []
+        return [record for records in self.read_records_per_cpu().values()
+                for record in records]
+
+    def read_records_per_cpu(self):
+        """All complete records available now: {cpu: [(seq, payload)]}."""
+        records = {}
         for entry in self.files:
-            fd = entry[0]
+            fd, cpu = entry[0], entry[2]
             while True:
                 try:
                     chunk = os.read(fd, 1 << 20)
@@ -88,14 +93,35 @@ class DataChannel:
                 if not chunk:
                     break
                 entry[1] += chunk
-            got, entry[1] = wire.split_records(entry[1])
-            records.extend(got)
+            records[cpu], entry[1] = wire.split_records(entry[1])
         return records
 
     def close(self):
         for entry in self.files:
             os.close(entry[0])
         self.files = []
+
+
+def write_all(sink, data):
+    """Write data to sink (a binary stream) whole, straight to its file
+    descriptor, a short write at a time: CPython's BufferedWriter loses the
+    rest of a write larger than its buffer that a signal cut short (Ctrl-Z
+    and fg, a Ctrl-C handler); floods write megabytes at once."""
+    try:
+        fd = sink.fileno()
+    except (AttributeError, OSError, ValueError):
+        fd = None
+    if fd is None:
+        sink.write(data)
+        sink.flush()
+        return
+    sink.flush()
+    view = memoryview(data)
+    while view:
+        try:
+            view = view[os.write(fd, view):]
+        except InterruptedError:
+            continue
 
 
 class OrderedOutput:
@@ -143,8 +169,7 @@ class OrderedOutput:
             if write_records:       # a rotating file: each record whole in one file
                 write_records(out)
             else:
-                self.sink.write(b"".join(out))
-            self.sink.flush()
+                write_all(self.sink, b"".join(out))
 
     def start_anywhere(self):
         """Attaching to a running session: its first records were read by an

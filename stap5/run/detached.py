@@ -86,6 +86,25 @@ def stap5_modules():
         return []
 
 
+# staprun's status when -d finds no zombie to delete: exit(-EINVAL)
+NOT_A_ZOMBIE_STATUS = 256 - errno.EINVAL
+
+
+def not_a_zombie(name):
+    return DetachedError(f"{not_running(name)}\nERROR: '{name}' is not a zombie "
+                         "systemtap module.")
+
+
+def delete_status(errors):
+    """staprun5 -d's exit status for the messages delete() returned: 0, 1,
+    or 4.8's 234 when it found nothing to delete."""
+    if not errors:
+        return 0
+    if all(message.endswith("is not a zombie systemtap module.") for message in errors):
+        return NOT_A_ZOMBIE_STATUS
+    return 1
+
+
 def delete(argument):
     """staprun5 -d: remove one module (or every unused one for "*"). Returns the
     error messages (empty when all went well)."""
@@ -115,10 +134,9 @@ def delete_one(name):
         fd = os.open(ctl, os.O_RDWR | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as e:
         if e.errno == errno.ENOENT:
-            raise DetachedError(f"{not_running(name)}\nERROR: '{name}' is not a zombie "
-                                "systemtap module.") from None
-        raise InUse(f"Cannot remove module {name}: a staprun5 is attached to it "
-                    f"({e.strerror})") from None
+            raise not_a_zombie(name) from None
+        # (4.8 says the same of a module a staprun is attached to)
+        raise InUse(str(not_a_zombie(name))) from None
     os.close(fd)
     try:
         kmod.unload_when_free(name)

@@ -61,21 +61,31 @@ def _elf_section(data, wanted):
     return None
 
 
-def module_name(path):
-    """The name the kernel will give the module: .modinfo's name=, else the
-    file name (as insmod would)."""
+def modinfo(path):
+    """The module's .modinfo entries: {key: value} (the last of repeated keys)."""
     try:
         with open(path, "rb") as f:
             data = f.read()
     except OSError as e:
         raise ModuleError(f"Couldn't open '{path}': {e.strerror}") from None
     try:
-        modinfo = _elf_section(data, b".modinfo")
+        section = _elf_section(data, b".modinfo")
     except ModuleError as e:
         raise ModuleError(f"'{path}' is not a kernel module: {e}") from None
-    for entry in (modinfo or b"").split(b"\0"):
-        if entry.startswith(b"name="):
-            return entry[5:].decode()
+    info = {}
+    for entry in (section or b"").split(b"\0"):
+        key, sep, value = entry.partition(b"=")
+        if sep:
+            info[key.decode(errors="replace")] = value.decode(errors="replace")
+    return info
+
+
+def module_name(path):
+    """The name the kernel will give the module: .modinfo's name=, else the
+    file name (as insmod would)."""
+    name = modinfo(path).get("name")
+    if name:
+        return name
     base = os.path.basename(path)
     if base.endswith(".ko"):
         base = base[:-3]

@@ -28,7 +28,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from stap5.run import channels, detached, kmod, rotation, wire
+from stap5.run import bulk, channels, detached, kmod, rotation, stale, wire
 
 POLL_INTERVAL = 0.05        # seconds between reads of the data channel
 UNLOAD_TRIES = 100          # x 50 ms
@@ -136,6 +136,8 @@ class ModuleRun:
         self.data = None
         self.child = None
         self.output = None
+        self.output_path = None     # -o FILE in bulk mode (FILE_<cpu>)
+        self.bulk = False
         self.errors_seen = False
         self.exit_status = 0
         self.warnings_seen = set()
@@ -209,7 +211,9 @@ class ModuleRun:
             self.error(str(e))
         finally:
             self._shutdown()
-        if self.errors_seen or (self.done and self.done[0] > 0):
+        # As staprun: the status says whether an ERROR was printed (errors
+        # suppressed with --suppress-handler-errors only count).
+        if self.errors_seen:
             self.exit_status = 1
         return self.exit_status
 
@@ -224,8 +228,14 @@ class ModuleRun:
                             'You should either be root, or be part of group "stapusr" '
                             'and possibly the groups "stapsys" or "stapdev".')
         if not opts.attach:
-            self.name = kmod.module_name(opts.module)
-        if opts.output:
+            info = kmod.modinfo(opts.module)
+            self.name = info.get("name") or kmod.module_name(opts.module)
+            self.bulk = info.get("stap5_bulkmode") == "1"
+        if opts.output and self.bulk:
+            # FILE_0, FILE_1...: opened as their CPUs' output arrives
+            self.output_path = time.strftime(opts.output) if "%" in opts.output \
+                else opts.output
+        elif opts.output:
             try:
                 self.output = rotation.OutputFile(opts.output, *opts.rotate)
             except rotation.RotationError as e:
@@ -234,6 +244,7 @@ class ModuleRun:
             self.child = PausedChild(opts.command)
 
     def _load(self):
+        self._remove_stale_modules()
         params = []
         target = self.child.pid if self.child else self.opts.target_pid
         if target:
@@ -264,9 +275,18 @@ class ModuleRun:
         except OSError as e:
             raise RunError(f"Cannot attach to module {self.name} data channel: "
                             f"{e.strerror}")
-        self.ordered = channels.OrderedOutput(self.output or self.stdout)
+        if self.bulk:
+            self.ordered = bulk.PerCpuOutput(self.output_path, self.stdout)
+        else:
+            self.ordered = channels.OrderedOutput(self.output or self.stdout)
         if self.opts.attach:
             self.ordered.start_anywhere()
+
+    def _remove_stale_modules(self):
+        """Modules earlier staprun5 runs could not unload (they were
+        killed): remove them, and say so (see stale.py)."""
+        detached.ensure_debugfs()
+        stale.remove_orphans(self.warn)
 
     def _attach(self):
         """-A: end the flight recorder mode before reading the kept output, so
@@ -358,7 +378,7 @@ class ModuleRun:
                     elif mtype == wire.MSG_DONE:
                         self.done = wire.DONE.unpack(payload[:wire.DONE.size])
                 if not self.opts.load_and_detach:   # -L: the output waits for -A
-                    self.ordered.add(self.data.read_records())
+                    self.ordered.add(self._read_output())
                     self.ordered.flush()
                 if self.done is not None:
                     break
@@ -412,10 +432,17 @@ class ModuleRun:
     def _drain(self):
         idle = 0
         while idle < 2:
-            records = self.data.read_records()
-            idle = 0 if records else idle + 1
+            records = self._read_output()
+            got = any(records.values()) if self.bulk else records
+            idle = 0 if got else idle + 1
             self.ordered.add(records)
         self.ordered.flush(final=True)
+
+    def _read_output(self):
+        """Records available now: per CPU in bulk mode, else all together."""
+        if self.bulk:
+            return self.data.read_records_per_cpu()
+        return self.data.read_records()
 
     def _report_child(self):
         status = self.child.status
@@ -457,6 +484,8 @@ class ModuleRun:
             self.error(f"Couldn't remove module '{self.name}': {why}.")
 
     def _close_output(self):
+        if isinstance(getattr(self, "ordered", None), bulk.PerCpuOutput):
+            self.ordered.close()
         if self.output:
             self.output.close()
             self.output = None

@@ -104,7 +104,7 @@ def _main(argv, early_signals):
         errors = detached.delete(args.module)
         for message in errors:
             sys.stderr.write(f"ERROR: {message}\n")
-        return 1 if errors else 0
+        return detached.delete_status(errors)
     if args.attach and args.command:
         parser.error("You can't specify the '-A' and '-c' options together.  The '-c cmd'\n"
                      "option used to start a command only has an effect when the module\n"

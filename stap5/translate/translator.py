@@ -13,7 +13,7 @@ from stap5.elaborate.perf_reads import counter_of
 from stap5.elaborate.probes.perf import PERF
 from stap5.parse import ast
 from stap5.templates import template_environment
-from stap5.translate import names
+from stap5.translate import names, run_modes
 from stap5.translate.codegen import CodeGen, Frame, TranslationError
 
 
@@ -193,6 +193,8 @@ class Translator:
             "body": body, "condition": condition,
             "table": family.runtime, "type": family.probe_type(probe),
             "is_return": family.is_return(probe), "fields": family.c_fields(probe),
+            "initializers": [("l->" + names.local_name(symbol), values)
+                             for symbol, values in family.local_initializers(probe)],
             "locks": self._locks(probe),
             "perf_reads": [(frame.add_variable(symbol), self._perf_counter_index(name))
                            for symbol, name in _perf_reads(probe)],
@@ -293,6 +295,7 @@ class Translator:
         c_macros = []
         if self._wants_regex_groups():
             c_macros.append(("STP_NEED_REGEX_MATCH", "1"))
+        c_macros.extend(run_modes.session_macros(self.session))
         if self._kernel_anchor is not None:
             c_macros.append(("STP_KERNEL_ANCHOR", self._kernel_anchor[0]))
             c_macros.append(("STP_KERNEL_ANCHOR_LINK", "%#xUL" % self._kernel_anchor[1]))

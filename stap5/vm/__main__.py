@@ -1,4 +1,4 @@
-"""python -m stap5.vm run [-v] [--timeout S] [--kver KVER] -- CMD ARGS...
+"""python -m stap5.vm run [-v] [--timeout S] [--kver KVER] [--cpus N] -- CMD ARGS...
 
 Boots a guest, runs CMD in it (cwd and environment are the host's), streams its stdout
 and stderr to ours separately, and exits with CMD's status. Ctrl-C / SIGTERM / SIGHUP
@@ -26,11 +26,15 @@ def parse_args(argv):
                                      description="Run commands in the stap5 QEMU guest.")
     sub = parser.add_subparsers(dest="action", required=True)
     run = sub.add_parser("run", help="boot a guest and run one command in it",
-                         usage="python -m stap5.vm run [-v] [--timeout S] [--kver KVER] -- CMD ARGS...")
+                         usage="python -m stap5.vm run [-v] [--timeout S] [--kver KVER] [--cpus N] "
+                               "-- CMD ARGS...")
     run.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
                      help=f"seconds before CMD and the guest are killed "
                           f"(default {DEFAULT_TIMEOUT:g}; 0 = none)")
     run.add_argument("--kver", default=DEFAULT_KVER, help="guest kernel release")
+    run.add_argument("--cpus", type=int, default=1, metavar="N",
+                     help="virtual CPUs of the guest (default 1; several run in parallel "
+                          "host threads)")
     run.add_argument("-v", "--verbose", action="store_true",
                      help="say on stderr how long the boot took (otherwise stderr is CMD's)")
     run.add_argument("-q", "--quiet", action="store_true", help=argparse.SUPPRESS)  # the default
@@ -40,6 +44,8 @@ def parse_args(argv):
         args.command = args.command[1:]
     if not args.command:
         parser.error("no command given (use: run -- CMD ARGS...)")
+    if not 1 <= args.cpus <= 64:
+        parser.error("--cpus: from 1 to 64")
     return args
 
 
@@ -62,7 +68,7 @@ def run(args):
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, _interrupt_boot)
     try:
-        guest = Guest.boot(args.kver)
+        guest = Guest.boot(args.kver, cpus=args.cpus)
     except GuestError as e:
         err(f"cannot boot the guest: {e}")
         return EXIT_GUEST_FAILED

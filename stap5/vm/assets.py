@@ -18,7 +18,6 @@ bare traceback-worthy exception.
 import contextlib
 import fcntl
 import io
-import lzma
 import os
 import shutil
 import subprocess
@@ -27,6 +26,7 @@ import tempfile
 from pathlib import Path
 
 from stap5.kernel import cache
+from stap5.kernel.image import vmlinux_from_bzimage
 
 DEFAULT_KVER = "6.1.0-56-amd64"
 
@@ -207,28 +207,17 @@ def _fetch_guest_kernel(kver, d, log):
     decompress_vmlinuz(d / "vmlinuz", d / "vmlinux")
 
 
-XZ_MAGIC = b"\xfd7zXZ\x00"
-ELF_MAGIC = b"\x7fELF"
-
-
 def decompress_vmlinuz(vmlinuz, vmlinux):
     """Unpack the xz-compressed ELF kernel inside a bzImage (what extract-vmlinux does).
 
     QEMU boots that ELF directly through its PVH entry point, skipping the in-guest
     decompression that costs ~4 s under TCG.
     """
-    blob = Path(vmlinuz).read_bytes()
-    start = blob.find(XZ_MAGIC)
-    while start != -1:
-        try:
-            out = lzma.LZMADecompressor(format=lzma.FORMAT_XZ).decompress(blob[start:])
-        except lzma.LZMAError:
-            out = b""
-        if out.startswith(ELF_MAGIC):
-            _atomic_write(Path(vmlinux), out)
-            return Path(vmlinux)
-        start = blob.find(XZ_MAGIC, start + 1)
-    raise AssetError(f"{vmlinuz}: no xz-compressed ELF kernel inside (not an xz bzImage?)")
+    out = vmlinux_from_bzimage(Path(vmlinuz).read_bytes())
+    if out is None:
+        raise AssetError(f"{vmlinuz}: no xz-compressed ELF kernel inside (not an xz bzImage?)")
+    _atomic_write(Path(vmlinux), out)
+    return Path(vmlinux)
 
 
 def fetch_system_map(kver=DEFAULT_KVER, debuginfo=False, log=print):

@@ -103,8 +103,9 @@ def _sink(target):
     stream = getattr(target, "buffer", target)
 
     def write(data):
-        stream.write(data)
-        stream.flush()
+        # (write_all: a signal must not cut what reaches the stream)
+        from stap5.run.channels import write_all
+        write_all(stream, data)
     return write
 
 

@@ -14,8 +14,9 @@ from stap5.vm.guest import Guest, GuestDied, GuestError, TimeoutExpired
 
 
 def run_in_guest(kernel_release, staprun_args, output_file=None, verbose=0,
-                 rotation=None):
-    """Run `staprun5 ARGS` in a guest; returns its exit status. The output file
+                 rotation=None, cpus=1):
+    """Run `staprun5 ARGS` in a guest of `cpus` virtual CPUs; returns its exit
+    status. The output file
     (rotated as -S SIZE[,N] says) is written here."""
     from stap5.run.rotation import OutputFile, RotationError, parse_size_spec
     out = sys.stdout
@@ -30,8 +31,9 @@ def run_in_guest(kernel_release, staprun_args, output_file=None, verbose=0,
         out = opened
     try:
         if verbose:
-            sys.stderr.write("Pass 5: booting a %s guest (QEMU)\n" % kernel_release)
-        with Guest.boot(kver=kernel_release) as guest:
+            sys.stderr.write("Pass 5: booting a %s guest (QEMU, %d CPU%s)\n"
+                             % (kernel_release, cpus, "" if cpus == 1 else "s"))
+        with Guest.boot(kver=kernel_release, cpus=cpus) as guest:
             command = guest.python_command("-m", "stap5.run.staprun", *staprun_args)
             process = guest.start(command, stdout=out, stderr=sys.stderr, capture=False)
             previous = {}

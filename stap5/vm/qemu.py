@@ -36,6 +36,10 @@ def command_line(*, kernel, initrd, append, console_log, control_socket,
                  memory_mb=1024, cpus=1, accel=None, extra=()):
     """`extra`: more QEMU arguments (a network device, for Guest.boot(ssh=True))."""
     accel = accel or choose_accel()
+    if accel == "tcg" and cpus > 1:
+        # One host thread per virtual CPU: the CPUs really run at once (and
+        # really race), as on hardware.
+        accel = "tcg,thread=multi"
     return [
         find_qemu(),
         "-accel", accel,

@@ -128,6 +128,8 @@ OPTION_ERRORS = [
                                      "-e", "probe begin {}"]),
     ("c-x-before-g", ["-p1", "-g", "--unprivileged", "-c", "ls", "-x", "1",
                       "-e", "probe begin {}"]),
+    ("suppress-time-limits-without-g", ["-p1", "--suppress-time-limits", "-e",
+                                        "probe begin {}"]),
 ]
 
 
@@ -237,7 +239,7 @@ def test_help_like_48(option, scripts):
     usage5 = [line.replace("stap5 ", "", 1) for line in actual.stdout.splitlines()
               if line.lstrip().startswith(("Usage: stap5 ", "or: stap5 "))]
     assert usage5 == usage48
-    options5 = set(re.findall(r"^   (-\w|--[\w-]+)", actual.stdout, re.M)) - {"--vm"}
+    options5 = set(re.findall(r"^   (-\w|--[\w-]+)", actual.stdout, re.M)) - {"--vm", "--vm-cpus"}
     unknown_to_48 = [option for option in options5 if not re.search(
         r"(?<![\w-])%s(?![\w-])" % re.escape(option), expected.stdout)]
     assert len(options5) > 30 and not unknown_to_48, unknown_to_48

@@ -8,7 +8,8 @@ its run needs (see testsuite/script_cases.py).
 expected/NAME.stdout and NAME.stderr are what 4.8 printed (recorded with
 `python -m testsuite.oracle --fast` in the same guest; __SCRIPT__ stands for
 the script's path), except for procfs.stp whose 4.8 run cannot create its
-file on this kernel, and extensions.stp, which tests functions 4.8 lacks.  All modules are built first (two at a time), then run
+file on this kernel, extensions.stp, which tests functions 4.8 lacks, and
+tracepoint_module.stp, a tracepoint 4.8 cannot probe.  All modules are built first (two at a time), then run
 in one guest boot; after each run no stap5 module may remain loaded.
 """
 

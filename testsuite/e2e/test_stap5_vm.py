@@ -52,3 +52,20 @@ def test_a_runtime_error_fails_pass_5(vm_assets):
     assert "ERROR: division by 0 near operator '/' at <input>:1:32" in result.stderr
     assert "WARNING: Number of errors: 1, skipped probes: 0" in result.stderr
     assert "Pass 5: run failed.  [man error::pass5]" in result.stderr
+
+
+def test_vm_cpus_gives_the_guest_that_many_cpus(vm_assets):
+    result = stap5("--vm-cpus=4", "-e",
+                   "global cpus; probe timer.profile { cpus[cpu()] = 1 }"
+                   " probe timer.ms(500) { n = 0; foreach (c in cpus) n++;"
+                   ' println(n, " cpus"); exit() }')
+    assert result.stdout == "4 cpus\n"
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("value", ["0", "x", "65"])
+def test_vm_cpus_refuses_a_bad_number(value):
+    result = stap5("--vm-cpus=" + value, "-e", "probe begin { exit() }")
+    assert result.returncode == 1
+    assert result.stderr == ("Invalid --vm-cpus argument '%s': it must be a number of CPUs "
+                             "from 1 to 64.\n" % value)

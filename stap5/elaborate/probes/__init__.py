@@ -11,7 +11,8 @@ import importlib
 
 from stap5.elaborate.probes.registry import ProbeFamily, Registry  # noqa: F401
 
-_MODULES = ("begin_end", "timer", "kprobe", "procfs", "dwarf", "perf", "unsupported")
+_MODULES = ("begin_end", "timer", "kprobe", "procfs", "dwarf", "tracepoint", "perf",
+            "unsupported")
 
 _registry = None
 

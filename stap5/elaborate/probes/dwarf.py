@@ -4,9 +4,11 @@
 `.inline`, `.exported`, `.maxactive(N)`.
 
 They read the kernel's (or the module's) debuginfo through
-stap5/kernel/dwarf; without it they fail as stap does ("missing ...
-debuginfo"), which the tapsets rely on: `syscall.open = dw_syscall.open !,
-nd_syscall.open ?` then falls back to kprobes.
+stap5/kernel/dwarf.  Without it, `kernel.function("name")` (entry and
+.return) comes from the kernel's BTF (btf_function.py); the other points
+fail as stap does ("missing ... debuginfo"), which the tapsets rely on:
+`syscall.open = dw_syscall.open !, nd_syscall.open ?` then falls back to
+kprobes.
 
 Each derived probe carries, for pass 3 and for target variables:
     probe.scope             the DwarfScope at the probe address
@@ -28,6 +30,7 @@ import os
 from stap5.diagnostics import StapError
 from stap5.elaborate.errors import SemanticError
 from stap5.elaborate.probes.kprobe import KPROBES
+from stap5.elaborate.probes import btf_function
 from stap5.elaborate.probes.registry import ProbeFamily
 from stap5.elaborate.similar import suggest
 from stap5.kernel import debuginfo, kernel_target
@@ -176,6 +179,12 @@ class DwarfProbe(ProbeFamily):
         if "absolute" in args:
             return self._absolute(elab, point, args)
         module_name = args.get("module")
+        if "function" in args and btf_function.applies(elab, args) and (
+                btf_function.debuginfo_ignored()
+                or debuginfo.kernel_debuginfo(kernel_target(elab.session)) is None):
+            # No DWARF: the kernel's BTF serves function entries and returns.
+            return btf_function.derive(elab, point, args,
+                                       lambda p, name: _with_arg(p, "function", name))
         module = dwarf_module(elab, module_name)
         if "statement" in args:
             return self._statement(elab, point, args, module)

@@ -14,6 +14,7 @@ kernel), `return` (a kretprobe), `maxactive` (None when not given),
 import fnmatch
 
 from stap5.diagnostics import StapError
+from stap5.elaborate.astutil import with_argument
 from stap5.elaborate.errors import SemanticError
 from stap5.elaborate.probes.registry import ProbeFamily, RuntimeTable
 from stap5.elaborate.similar import suggest
@@ -64,7 +65,7 @@ class KprobeFunction(ProbeFamily):
             names = self._expand(elab, pattern)
         derived = []
         for name in names:
-            concrete = _with_function_name(point, name)
+            concrete = with_argument(point, "function", name)
             params = {"symbol": name, "module": module, "return": is_return,
                       "maxactive": maxactive,
                       "comment": "name = %s" % (name if module is None
@@ -128,18 +129,6 @@ def expand_braces(pattern):
             parts.append(pattern[part_start:position])
             part_start = position + 1
     return [pattern]
-
-
-def _with_function_name(point, name):
-    """The point with its function("...") argument made concrete."""
-    components = []
-    for component in point.components:
-        if component.functor == "function":
-            arg = ast.Literal(name, tok=component.arg.tok)
-            component = ast.Component("function", arg, component.from_glob, tok=component.tok)
-        components.append(component)
-    return ast.ProbePoint(components, point.optional, point.sufficient, point.condition,
-                          tok=point.tok)
 
 
 class KprobeStatement(ProbeFamily):

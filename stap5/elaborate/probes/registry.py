@@ -137,6 +137,13 @@ class ProbeFamily:
         (NULL) or CSymbol."""
         return {}
 
+    def local_initializers(self, probe):
+        """Locals of the probe the runtime fills before its handler's body
+        runs: [(VarSymbol, {name: value})], rendered by the `initialize`
+        macro of its table's template with (C lvalue, values) pairs (a
+        tracepoint's arguments copied into their locals)."""
+        return []
+
 
 class Registry:
     """The families, in registration order."""

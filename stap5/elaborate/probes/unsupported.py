@@ -1,5 +1,5 @@
 """Probe families stap5 knows the shape of but cannot run yet:
-tracepoints and user-space probes (uprobes).
+user-space probes (uprobes).
 
 They are matched (so that a script naming them gets this explanation
 rather than "probe point mismatch") and refused.  To implement one, write
@@ -30,7 +30,5 @@ for _target in ("process", "process(string)", "process(number)"):
         ".mark(string)", ".provider(string).mark(string)", ".insn", ".insn.block")]
 
 FAMILIES = [
-    Unsupported("tracepoint", "tracepoint probes (kernel.trace)",
-                ["kernel.trace(string)", "module(string).trace(string)"]),
     Unsupported("uprobe", "user-space probes (process)", _PROCESS),
 ]

@@ -24,11 +24,20 @@ reports them as the reason it stays unresolved.
 
 In .return probes, the function's parameters are read at entry: the access
 is wrapped in @entry(...) with 4.8's warning (elaborate/entry.py saves it).
+
+A tracepoint's arguments (Location ("arg", i)) are not read where they are:
+as in 4.8, each argument the probe uses is copied, converted to its type,
+into a probe local `__tracepoint_arg_NAME` when the probe starts (the
+family's local_initializers, in the parameters' order, before the script's
+locals); `$prev` is that local, and accesses through it pass it to their
+function as `pointer`:
+
+    $prev->pid      ->  __private_FILE__tracepoint_tvar_get_prev_N(__tracepoint_arg_prev)
 """
 
 from stap5.elaborate.errors import SemanticError
 from stap5.elaborate.optimize.rewriter import Rewriter
-from stap5.elaborate.program import mangle_file_name
+from stap5.elaborate.program import VarSymbol, mangle_file_name
 from stap5.elaborate.tvars import access, pretty
 from stap5.parse import ast
 
@@ -51,6 +60,7 @@ def expand(elab, probe, scope, types_only=False):
         counters = elab.tvar_counters = Counters()
     expander = _Expander(elab, probe, scope, counters, types_only)
     probe.body = expander.required(probe.body)
+    expander.declare_argument_locals()
 
 
 def uses_kernel_types(body):
@@ -67,14 +77,16 @@ class _Expander(Rewriter):
         self.types_only = types_only
         self.is_return = probe.family.is_return(probe)
         self.in_entry = 0           # inside @entry(...): values at entry
+        self.arguments = {}         # argument name -> its VarSymbol (tracepoints)
 
     # --- functions made up for the accesses ---------------------------------------
 
-    def function(self, kind, name, tok, body_expr, params=(), rettype="long", body=None):
+    def function(self, kind, name, tok, body_expr, params=(), rettype="long", body=None,
+                 family="dwarf"):
         """A private function of tok's file returning body_expr (or running
         `body`), and its call (with `params`: [(param name, argument expr)])."""
         file_name = mangle_file_name(tok.file.name)
-        function_name = "__private_%s__dwarf_%s_%s" % (file_name, kind, name)
+        function_name = "__private_%s__%s_%s_%s" % (file_name, family, kind, name)
         if body is None:
             body = ast.ReturnStatement(body_expr, tok=tok)
         function = ast.FunctionDecl(
@@ -148,12 +160,49 @@ class _Expander(Rewriter):
         builder = self.builder(node.tok)
         components = [c for c in node.components if c.kind != "pretty"]
         index_params = []
-        place = access.follow(access.location_place(variable, builder, self.scope.module_name),
-                              components, builder, index_params)
+        if _argument_index(variable) is not None:
+            # A tracepoint argument: its local, passed in as `pointer`.
+            index_params.append(("pointer", self._argument_local(variable, node.tok)))
+            start = access.Place(ast.Symbol("pointer", tok=node.tok), variable.type, "value",
+                                 converted=True)
+        else:
+            start = access.location_place(variable, builder, self.scope.module_name)
+        place = access.follow(start, components, builder, index_params)
         return place, index_params
+
+    def _argument_local(self, variable, tok):
+        """A reference to the local holding tracepoint argument `variable`."""
+        symbol = self.arguments.get(variable.name)
+        if symbol is None:
+            symbol = VarSymbol("__tracepoint_arg_" + variable.name, "local", tok)
+            symbol.type = "long"
+            symbol.set_arity(0, tok)
+            symbol.synthetic = True
+            self.arguments[variable.name] = symbol
+        node = ast.Symbol(symbol.name, tok=tok)
+        node.referent = symbol
+        node.type = "long"
+        return node
+
+    def declare_argument_locals(self):
+        """The probe's argument locals, first and in the parameters' order."""
+        if not self.arguments:
+            return
+        ordered = {}
+        for variable in self.scope.parameters():
+            symbol = self.arguments.get(variable.name)
+            if symbol is not None:
+                ordered[symbol.name] = symbol
+        ordered.update(self.probe.locals)
+        self.probe.locals = ordered
 
     def access_of(self, node, variable):
         """The call reading (or taking the address of) `$name...`."""
+        if _argument_index(variable) is not None:
+            if node.addressof:
+                raise SemanticError("cannot take address of tracepoint variable", node.tok)
+            if not [c for c in node.components if c.kind != "pretty"]:
+                return self._argument_local(variable, node.tok)
         place, params = self._place(node, variable)
         if node.addressof:
             expr = access.address_of(place, node.tok)
@@ -162,7 +211,8 @@ class _Expander(Rewriter):
         number = self.counters.tvar
         self.counters.tvar += 1
         return self.function("tvar_get", "%s_%d" % (variable.name, number), node.tok, expr,
-                             params)
+                             params, family="tracepoint" if _argument_index(variable) is not None
+                             else "dwarf")
 
     def pretty_of(self, node, variable):
         """The call pretty-printing `$name...$`."""
@@ -197,6 +247,11 @@ class _Expander(Rewriter):
     def visit_TargetVars(self, node):
         if self.types_only:
             return self.generic(node)
+        constant = self.scope.constant(node.name)
+        if constant is not None and not node.components:
+            literal = ast.Literal(constant, tok=node.tok)
+            literal.type = "string" if isinstance(constant, str) else "long"
+            return literal
         if self.is_return and node.name != "$$return" and not self.in_entry:
             return self._captured_at_entry_vars(node)
         try:
@@ -263,7 +318,8 @@ class _Expander(Rewriter):
         place = access.Place(pointer, Pointer(ctype_), "value")
         components = [c for c in node.components if c.kind != "pretty"]
         index_params = []
-        if components and components[0].kind == "member":
+        if components and components[0].kind == "member" or node.addressof and not components:
+            # (&@cast(p, "T") is p: the address of the object it names)
             place = access.Place(pointer, ctype_, "memory")
         place = access.follow(place, components, builder, index_params)
         params = [("pointer", node.operand)] + index_params
@@ -313,6 +369,14 @@ class _Expander(Rewriter):
         self.counters.tvar += 1
         return self.function("tvar_get", "%s_%d" % (name, number), node.tok, expr,
                              index_params)
+
+
+def _argument_index(variable):
+    """i when the variable is argument i of a tracepoint's callback."""
+    ops = variable.location.ops
+    if len(ops) == 1 and ops[0][0] == "arg":
+        return ops[0][1]
+    return None
 
 
 def _pretty_depth(components):

@@ -25,12 +25,15 @@ class Place:
     `type` ("memory"), or the object's value itself ("value"; `register`
     when that value is a register's, which cannot have an address)."""
 
-    def __init__(self, expr, ctype_, kind, register=False, bitfield=None):
+    def __init__(self, expr, ctype_, kind, register=False, bitfield=None, converted=False):
         self.expr = expr
         self.type = ctype_
         self.kind = kind                # "memory" or "value"
         self.register = register
         self.bitfield = bitfield        # (bit_size, bit_offset) of a bitfield member
+        # A value already of its type (a tracepoint argument's local): read
+        # as it is.
+        self.converted = converted
 
 
 class Builder:
@@ -242,6 +245,8 @@ def read_value(place, builder, tok):
         raise SemanticError("cannot read a void value", tok)
     if isinstance(target, ctype.Base) and target.encoding == ctype.FLOAT:
         raise SemanticError("floating point target variables are not supported", tok)
+    if place.converted:
+        return place.expr
     size = target.size or 8
     signed = place.type.is_signed
     if place.kind == "memory":

@@ -10,7 +10,7 @@ A pretty print is the call of a private string function
 `_dwarf_pretty_print_N` returning `sprintf(format, values...)` inside a
 try block (a read fault gives "ERROR"); each value is read by its own
 `_dwarf_pretty_print_deref_N` function.  Members: signed integers `%i`,
-unsigned ones `%u`, chars `'%#c'`, pointers `%p`, nested aggregates and
+unsigned ones `%u`, chars `'%#c'`, strings (char *) `%s`, other pointers `%p`, nested aggregates and
 arrays `{...}`/`[...]` past the depth, anonymous unions `<union>=`; at
 most 32 values, then `...`.
 """
@@ -38,8 +38,10 @@ class Printer:
         counters = self.expander.counters
         number = counters.pretty_deref
         counters.pretty_deref += 1
+        # Called from the print function: its own parameters, passed on.
+        passed = [(name, ast.Symbol(name, tok=self.tok)) for name, _arg in self.params]
         return self.expander.function("pretty_print_deref", str(number), self.tok, expr,
-                                      self.params)
+                                      passed)
 
     def _print_function(self, fmt, values):
         """__private_FILE__dwarf_pretty_print_N(params): the sprintf, in a try."""
@@ -92,8 +94,9 @@ class Printer:
     def _scalar(self, place, fmt):
         if len(self.values) >= MAX_VALUES:
             raise _TooMany()
-        self.values.append(self._deref_call(access.read_value(place, self.builder,
-                                                              self.tok)))
+        value = access.read_value(place, self.builder, self.tok)
+        # A tracepoint argument is already a value: 4.8 prints it as it is.
+        self.values.append(value if place.converted else self._deref_call(value))
         return fmt
 
     def _format(self, place, depth, top=False):
@@ -107,6 +110,8 @@ class Printer:
                 return "[...]"
             return self._array(place, target, depth)
         if isinstance(target, ctype.Pointer) and _is_char(target.target.strip()):
+            if len(self.values) >= MAX_VALUES:
+                raise _TooMany()
             return self._string(access.read_value(place, self.builder, self.tok))
         if isinstance(target, (ctype.Pointer, ctype.FunctionType)):
             return self._scalar(place, "%p")
@@ -194,7 +199,10 @@ class Printer:
         if variable.type.is_array:
             return "[...]", None
         node = ast.TargetSymbol("$" + variable.name, [], False, tok=self.tok)
-        return "%#x", expander.access_of(node, variable)
+        # 4.8 prints a tracepoint's pointer arguments with %p.
+        argument = len(variable.location.ops) == 1 and variable.location.ops[0][0] == "arg"
+        return "%p" if argument and variable.type.is_pointer else "%#x", \
+            expander.access_of(node, variable)
 
 
 class _TooMany(Exception):

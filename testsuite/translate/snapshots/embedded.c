@@ -26,6 +26,7 @@ static void f_seven_0(struct context *c)
 
 	/* As in stap: an error inside is reported near the function itself. */
 	c->last_stmt = "identifier 'seven' at embedded.stp:4:10";
+	(void)l;
 #define CONTEXT c
 #define THIS l
 #define STAP_RETVALUE (l->retval)
@@ -67,16 +68,36 @@ out: __attribute__((unused));
 	;
 }
 
-static struct stp_probe gen_probes[] = {
+/* ---- probe tables: one per runtime family (stap5/elaborate/probes) ---- */
+static struct stp_be_probe gen_be_probes[] = {
 	{
-		.kind = STP_PROBE_BEGIN,
-		.handler = probe_0,
-		.pp = "begin",
-		.pn = "begin",
-		.location = "embedded.stp:5:1",
-		.u.be = { .priority = 0 },
+		.probe = {
+			.handler = probe_0,
+			.pp = "begin",
+			.pn = "begin",
+			.location = "embedded.stp:5:1",
+			.type = "begin_end",
+			.is_return = false,
+		},
+		.when = STP_BE_BEGIN,
+		.priority = 0,
 	},
 };
+
+/* Registration in the tables' order; a failing family has undone itself. */
+static unsigned gen_tables_registered;
+
+static int gen_register_probes(void)
+{
+	int rc = 0;
+
+	return rc;
+}
+
+static void gen_unregister_probes(void)
+{
+	gen_tables_registered = 0;
+}
 
 /* ---- globals: allocation, initial values, release ---- */
 static int gen_globals_init(void)
@@ -91,8 +112,10 @@ static void gen_globals_free(void)
 static const struct stp_script gen_script = {
 	.name = "embedded.stp",
 	.locals_size = sizeof(union gen_frames) * (MAXNESTING + 1),
-	.probes = gen_probes,
-	.nprobes = ARRAY_SIZE(gen_probes),
+	.be_probes = gen_be_probes,
+	.nbe_probes = ARRAY_SIZE(gen_be_probes),
+	.register_probes = gen_register_probes,
+	.unregister_probes = gen_unregister_probes,
 	.globals_init = gen_globals_init,
 	.globals_free = gen_globals_free,
 };

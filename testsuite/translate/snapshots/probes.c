@@ -77,6 +77,7 @@ static void f___private_probes_stp__procfs_value_get2_0(struct context *c)
 
 	/* As in stap: an error inside is reported near the function itself. */
 	c->last_stmt = "identifier '$value' at probes.stp:10:39";
+	(void)l;
 #define CONTEXT c
 #define THIS l
 #define STAP_RETVALUE (l->retval)
@@ -105,6 +106,7 @@ static void f___private_probes_stp__procfs_value_set1_0(struct context *c)
 
 	/* As in stap: an error inside is reported near the function itself. */
 	c->last_stmt = "identifier '$value' at probes.stp:9:30";
+	(void)l;
 #define CONTEXT c
 #define THIS l
 #define STAP_ARG_value (l->a_value)
@@ -315,105 +317,219 @@ static const struct stp_probe_lock probe_9_locks[] = {
 	{ &g_hits_lock, true },
 };
 
-static struct stp_probe gen_probes[] = {
+/* ---- probe tables: one per runtime family (stap5/elaborate/probes) ---- */
+static struct stp_be_probe gen_be_probes[] = {
 	{
-		.kind = STP_PROBE_BEGIN,
-		.handler = probe_0,
-		.pp = "begin(-1)",
-		.pn = "begin(-1)",
-		.location = "probes.stp:5:1",
-		.u.be = { .priority = -1 },
+		.probe = {
+			.handler = probe_0,
+			.pp = "begin(-1)",
+			.pn = "begin(-1)",
+			.location = "probes.stp:5:1",
+			.type = "begin_end",
+			.is_return = false,
+		},
+		.when = STP_BE_BEGIN,
+		.priority = -1,
 	},
 	{
-		.kind = STP_PROBE_END,
-		.handler = probe_1,
-		.pp = "end(5)",
-		.pn = "end(5)",
-		.location = "probes.stp:6:1",
-		.locks = probe_1_locks,
-		.nlocks = 1,
-		.u.be = { .priority = 5 },
+		.probe = {
+			.handler = probe_1,
+			.pp = "end(5)",
+			.pn = "end(5)",
+			.location = "probes.stp:6:1",
+			.type = "begin_end",
+			.is_return = false,
+			.locks = probe_1_locks,
+			.nlocks = 1,
+		},
+		.when = STP_BE_END,
+		.priority = 5,
 	},
 	{
-		.kind = STP_PROBE_ERROR,
-		.handler = probe_2,
-		.pp = "error",
-		.pn = "error",
-		.location = "probes.stp:6:1",
-		.locks = probe_2_locks,
-		.nlocks = 1,
-		.u.be = { .priority = 0 },
-	},
-	{
-		.kind = STP_PROBE_HRTIMER,
-		.handler = probe_3,
-		.pp = "timer.ms(100)",
-		.pn = "timer.ms(100)",
-		.location = "probes.stp:7:1",
-		.locks = probe_3_locks,
-		.nlocks = 1,
-		.u.hrtimer = { .interval = 100000000ULL, .randomize = 0ULL },
-	},
-	{
-		.kind = STP_PROBE_JIFFIES,
-		.handler = probe_4,
-		.pp = "timer.jiffies(5)",
-		.pn = "timer.jiffies(5)",
-		.location = "probes.stp:7:1",
-		.locks = probe_4_locks,
-		.nlocks = 1,
-		.u.jiffies = { .interval = 5, .randomize = 0 },
-	},
-	{
-		.kind = STP_PROBE_HRTIMER,
-		.handler = probe_5,
-		.pp = "timer.s(1).randomize(1)",
-		.pn = "timer.s(1).randomize(1)",
-		.location = "probes.stp:7:1",
-		.locks = probe_5_locks,
-		.nlocks = 1,
-		.u.hrtimer = { .interval = 1000000000ULL, .randomize = 1000000000ULL },
-	},
-	{
-		.kind = STP_PROBE_PROFILE,
-		.handler = probe_6,
-		.pp = "timer.profile.tick",
-		.pn = "timer.profile",
-		.location = "probes.stp:8:1",
-		.locks = probe_6_locks,
-		.nlocks = 1,
-	},
-	{
-		.kind = STP_PROBE_PROCFS_READ,
-		.handler = probe_7,
-		.pp = "procfs(\"state\").read",
-		.pn = "procfs(\"state\").read",
-		.location = "probes.stp:9:1",
-		.locks = probe_7_locks,
-		.nlocks = 1,
-		.u.procfs = { .path = "state", .maxsize = 0, .mode = 0400 },
-	},
-	{
-		.kind = STP_PROBE_PROCFS_WRITE,
-		.handler = probe_8,
-		.pp = "procfs(\"state\").write",
-		.pn = "procfs(\"state\").write",
-		.location = "probes.stp:10:1",
-		.locks = probe_8_locks,
-		.nlocks = 1,
-		.u.procfs = { .path = "state", .maxsize = 0, .mode = 0200 },
-	},
-	{
-		.kind = STP_PROBE_KPROBE,
-		.handler = probe_9,
-		.pp = "kprobe.statement(0xffffffff81000000).absolute",
-		.pn = "kprobe.statement(0xffffffff81000000).absolute",
-		.location = "probes.stp:11:1",
-		.locks = probe_9_locks,
-		.nlocks = 1,
-		.u.kprobe = { .addr = 0xffffffff81000000UL },
+		.probe = {
+			.handler = probe_2,
+			.pp = "error",
+			.pn = "error",
+			.location = "probes.stp:6:1",
+			.type = "begin_end",
+			.is_return = false,
+			.locks = probe_2_locks,
+			.nlocks = 1,
+		},
+		.when = STP_BE_ERROR,
+		.priority = 0,
 	},
 };
+
+static struct stp_procfs_probe gen_procfs_probes[] = {
+	{
+		.probe = {
+			.handler = probe_7,
+			.pp = "procfs(\"state\").read",
+			.pn = "procfs(\"state\").read",
+			.location = "probes.stp:9:1",
+			.type = "procfs",
+			.is_return = false,
+			.locks = probe_7_locks,
+			.nlocks = 1,
+		},
+		.path = "state",
+		.maxsize = 0,
+		.mode = 256,
+		.write = false,
+	},
+	{
+		.probe = {
+			.handler = probe_8,
+			.pp = "procfs(\"state\").write",
+			.pn = "procfs(\"state\").write",
+			.location = "probes.stp:10:1",
+			.type = "procfs",
+			.is_return = false,
+			.locks = probe_8_locks,
+			.nlocks = 1,
+		},
+		.path = "state",
+		.maxsize = 0,
+		.mode = 128,
+		.write = true,
+	},
+};
+
+static struct stp_kprobe_probe gen_kprobe_probes[] = {
+	{
+		.probe = {
+			.handler = probe_9,
+			.pp = "kprobe.statement(0xffffffff81000000).absolute",
+			.pn = "kprobe.statement(0xffffffff81000000).absolute",
+			.location = "probes.stp:11:1",
+			.type = "kprobe",
+			.is_return = false,
+			.locks = probe_9_locks,
+			.nlocks = 1,
+		},
+		.symbol = NULL,
+		.addr = 0xffffffff81000000ULL,
+	},
+};
+
+static struct stp_hrtimer_probe gen_hrtimer_probes[] = {
+	{
+		.probe = {
+			.handler = probe_3,
+			.pp = "timer.ms(100)",
+			.pn = "timer.ms(100)",
+			.location = "probes.stp:7:1",
+			.type = "hrtimer",
+			.is_return = false,
+			.locks = probe_3_locks,
+			.nlocks = 1,
+		},
+		.interval = 100000000,
+		.randomize = 0,
+	},
+	{
+		.probe = {
+			.handler = probe_5,
+			.pp = "timer.s(1).randomize(1)",
+			.pn = "timer.s(1).randomize(1)",
+			.location = "probes.stp:7:1",
+			.type = "hrtimer",
+			.is_return = false,
+			.locks = probe_5_locks,
+			.nlocks = 1,
+		},
+		.interval = 1000000000,
+		.randomize = 1000000000,
+	},
+};
+
+static struct stp_jiffies_probe gen_jiffies_probes[] = {
+	{
+		.probe = {
+			.handler = probe_4,
+			.pp = "timer.jiffies(5)",
+			.pn = "timer.jiffies(5)",
+			.location = "probes.stp:7:1",
+			.type = "timer",
+			.is_return = false,
+			.locks = probe_4_locks,
+			.nlocks = 1,
+		},
+		.interval = 5,
+		.randomize = 0,
+	},
+};
+
+static struct stp_profile_probe gen_profile_probes[] = {
+	{
+		.probe = {
+			.handler = probe_6,
+			.pp = "timer.profile.tick",
+			.pn = "timer.profile",
+			.location = "probes.stp:8:1",
+			.type = "profile_timer",
+			.is_return = false,
+			.locks = probe_6_locks,
+			.nlocks = 1,
+		},
+	},
+};
+
+/* Registration in the tables' order; a failing family has undone itself. */
+static unsigned gen_tables_registered;
+
+static int gen_register_probes(void)
+{
+	int rc = 0;
+
+	rc = stp_procfs_register(gen_procfs_probes,
+		ARRAY_SIZE(gen_procfs_probes));
+	if (rc)
+		return rc;
+	gen_tables_registered = 1;
+	rc = stp_kprobe_register(gen_kprobe_probes,
+		ARRAY_SIZE(gen_kprobe_probes));
+	if (rc)
+		return rc;
+	gen_tables_registered = 2;
+	rc = stp_hrtimer_register(gen_hrtimer_probes,
+		ARRAY_SIZE(gen_hrtimer_probes));
+	if (rc)
+		return rc;
+	gen_tables_registered = 3;
+	rc = stp_jiffies_register(gen_jiffies_probes,
+		ARRAY_SIZE(gen_jiffies_probes));
+	if (rc)
+		return rc;
+	gen_tables_registered = 4;
+	rc = stp_profile_register(gen_profile_probes,
+		ARRAY_SIZE(gen_profile_probes));
+	if (rc)
+		return rc;
+	gen_tables_registered = 5;
+	return rc;
+}
+
+static void gen_unregister_probes(void)
+{
+	if (gen_tables_registered >= 5)
+		stp_profile_unregister(gen_profile_probes,
+			ARRAY_SIZE(gen_profile_probes));
+	if (gen_tables_registered >= 4)
+		stp_jiffies_unregister(gen_jiffies_probes,
+			ARRAY_SIZE(gen_jiffies_probes));
+	if (gen_tables_registered >= 3)
+		stp_hrtimer_unregister(gen_hrtimer_probes,
+			ARRAY_SIZE(gen_hrtimer_probes));
+	if (gen_tables_registered >= 2)
+		stp_kprobe_unregister(gen_kprobe_probes,
+			ARRAY_SIZE(gen_kprobe_probes));
+	if (gen_tables_registered >= 1)
+		stp_procfs_unregister(gen_procfs_probes,
+			ARRAY_SIZE(gen_procfs_probes));
+	gen_tables_registered = 0;
+}
 
 /* ---- globals: allocation, initial values, release ---- */
 static int gen_globals_init(void)
@@ -433,8 +549,10 @@ static void gen_globals_free(void)
 static const struct stp_script gen_script = {
 	.name = "probes.stp",
 	.locals_size = sizeof(union gen_frames) * (MAXNESTING + 1),
-	.probes = gen_probes,
-	.nprobes = ARRAY_SIZE(gen_probes),
+	.be_probes = gen_be_probes,
+	.nbe_probes = ARRAY_SIZE(gen_be_probes),
+	.register_probes = gen_register_probes,
+	.unregister_probes = gen_unregister_probes,
 	.globals_init = gen_globals_init,
 	.globals_free = gen_globals_free,
 };
