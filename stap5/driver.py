@@ -288,7 +288,7 @@ def _pass2(session, result):
                              *_plural(sum(len(v) for v in program.functions.values())),
                              *_plural(len(program.embeds)), *_plural(len(program.globals)),
                              timer.report()))
-        _report_target_variable_sources(program)
+        _report_target_variable_sources(program, session.verbosity(2))
     if failed:
         sys.stderr.write("Pass 2: analysis failed.  [man error::pass2]\n")
     return None if failed else elaborated
@@ -297,14 +297,16 @@ def _pass2(session, result):
 _SOURCE_NAMES = {"btf": "BTF", "dwarf": "DWARF", "headers": "the kernel's trace headers"}
 
 
-def _report_target_variable_sources(program):
-    """-v: where the target variables of each probe came from (DWARF, BTF,
-    the trace headers): one line per source, naming the probe if alone."""
+def _report_target_variable_sources(program, verbosity):
+    """-v: where the target variables of each probe came from when it is
+    not the DWARF 4.8 would read (BTF, the trace headers); -vv: DWARF too.
+    One line per source, naming the probe if alone."""
     from stap5.parse.printer import Printer
     by_source = {}
     for probe in program.probes:
         scope = probe.scope
-        if scope is not None and scope.source is not None:
+        if scope is not None and scope.source is not None and (
+                verbosity > 1 or scope.source != "dwarf"):
             by_source.setdefault((scope.source, scope.origin), []).append(probe)
     for (source, origin), probes in by_source.items():
         what = (Printer().visit(probes[0].point) if len(probes) == 1
