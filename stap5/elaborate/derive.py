@@ -65,6 +65,16 @@ class Deriver:
         return ast.ProbePoint(components, point.optional, point.sufficient, point.condition,
                               tok=point.tok)
 
+    @staticmethod
+    def with_component(point, position, functor):
+        """The point with a component `functor` (no argument) inserted at
+        `position`."""
+        components = list(point.components)
+        tok = components[position - 1].tok
+        components.insert(position, ast.Component(functor, None, True, tok=tok))
+        return ast.ProbePoint(components, point.optional, point.sufficient, point.condition,
+                              tok=point.tok)
+
     def build_family(self, family, point):
         use = self.stack[-1]
         args = {component.functor: (None if component.arg is None else component.arg.value)
@@ -86,7 +96,9 @@ class Deriver:
                                       condition, tok=concrete.tok)
             body = clone(use.body)
             probe = DerivedProbe(concrete, family, body, use.decl, use.chain, condition)
-            probe.script_point = use.script_point or concrete
+            probe.script_point = use.script_point or (
+                point if family.shows_matched_point else concrete)
+            probe.matched_point = point
             probe.scope = params.pop("scope", None)
             probe.params = params
             probe.probe_tok = use.tok

@@ -119,8 +119,12 @@ def probe_line(probe, printer):
         # stap shows a DWARF probe's derivation as its concrete point alone
         # (an @entry saver's: that of the .return probe it serves)
         point = (getattr(probe, "entry_saver_for", None) or probe).point
+        if probe.family.shows_matched_point:
+            point = probe.matched_point
         chain = printer.visit(ast.ProbePoint(point.components, point.optional,
                                              point.sufficient, None, tok=point.tok))
+        if probe.condition is not None:
+            chain += " if (%s)" % printer.visit(probe.condition)
     else:
         chain = chain_text(probe.chain, printer)
     return "%s /* <- %s */" % (text, chain)

@@ -418,14 +418,17 @@ class Elaborator:
                     resolver.resolve_probe(probe)
                     if probe.family.name == "procfs":
                         self.procfs_values.rewrite_probe(probe)
+                    probe.family.rewrite_resolved(self, probe)
             self._resolve_pending_functions(resolver)
 
     def _expand_target_variables(self, derived):
         """Probes that see into the probed code (their family gave them a
         Scope) get their $vars, @cast and @var expanded (elaborate/tvars);
         the others their @cast and @var, through the kernel's types."""
-        from stap5.elaborate import tvars
+        from stap5.elaborate import perf_reads, tvars
         for probe in derived:
+            probe.family.expand_context(self, probe)
+            perf_reads.expand(self, probe)
             scope = getattr(probe, "scope", None)
             if scope is not None:
                 tvars.expand(self, probe, scope)

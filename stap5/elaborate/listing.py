@@ -28,8 +28,10 @@ def _listed_point(probe, printer):
         alias = chain[-2][1]
         return printer.visit(alias.names[0])
     # (a family may list a probe under another name than -p2 shows: a
-    # marker listed as mark("name") is placed as statement(ADDRESS))
-    point = probe.params.get("listed_point") or probe.point
+    # marker listed as mark("name") is placed as statement(ADDRESS); perf
+    # lists the point as matched, ...hz(100), not as derived)
+    point = (probe.params.get("listed_point")
+             or (probe.matched_point if probe.family.shows_matched_point else probe.point))
     return printer.visit(ast.ProbePoint(point.components, point.optional, point.sufficient,
                                         None, tok=point.tok))
 
@@ -59,7 +61,7 @@ def run_listing(session, pass1_result):
         variables = ""
         if session.list_mode == "L":
             for symbol in probe.locals.values():
-                if not symbol.synthetic:
+                if not symbol.synthetic or getattr(symbol, "listed", False):
                     variables += " %s:%s" % (symbol.name, symbol.type or "unknown")
         lines[text] = variables
     out = sys.stdout
@@ -108,13 +110,11 @@ def run_dump(session):
 
 
 def _probe_types(elab):
-    """The shapes of the families stap5 can run (not those it only
-    recognizes to refuse, see probes/unsupported.py and probes/dwarf.py)."""
+    """The shapes of the probe points of every family."""
     from stap5.elaborate.match_tree import MatchTree
     tree = MatchTree()
     for family in elab.registry.families:
-        if family.available:
-            tree.add_family(family)
+        tree.add_family(family)
     return tree.listing()
 
 

@@ -170,14 +170,22 @@ class MatchTree:
         kind = argument_kind(component)
         if is_glob(component.functor):
             before = deriver.result_count()
+            # `**` also matches the components after the one it matches:
+            # `perf.**` reaches perf.hw.cpu_cycles, `perf.hw**` perf.hw_cache.l1d...
+            deep = "**" in component.functor
+            pattern = component.functor.replace("**", "*") if deep else component.functor
             for key, child in node.sorted_children():
-                if key.kind != kind or not fnmatch.fnmatchcase(key.functor, component.functor):
+                if key.kind != kind or not fnmatch.fnmatchcase(key.functor, pattern):
                     continue
                 concrete = deriver.with_functor(point, pos, key.functor)
-                try:
-                    self._walk(child, deriver, concrete, pos + 1)
-                except SemanticError:
-                    pass        # only an error if no match at all
+                deeper = [concrete]
+                if deep:
+                    deeper.append(deriver.with_component(concrete, pos + 1, "**"))
+                for each in deeper:
+                    try:
+                        self._walk(child, deriver, each, pos + 1)
+                    except SemanticError:
+                        pass        # only an error if no match at all
             if deriver.result_count() == before:
                 self._try_suffix(node, deriver, point, pos)
             if deriver.result_count() == before and not deriver.optional(point):

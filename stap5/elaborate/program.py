@@ -145,6 +145,9 @@ class DerivedProbe:
         # The script-level point it comes from, wildcards resolved (what
         # pn() gives: `myalias` where pp() gives `timer.ms(10)`).
         self.script_point = point
+        # The point as its family matched it, aliases expanded (perf shows
+        # `hz(100)` there, `sample(100)` in the derived point).
+        self.matched_point = point
 
     @property
     def tok(self):

@@ -446,7 +446,10 @@ class TypeResolution:
         self._unresolved_target(node, "unresolved type for autocast")
 
     def visit_PerfOp(self, node):
-        self._unresolved_target(node, "unresolved @perf expression")
+        # A number, wherever it is (4.8 refuses one left outside DWARF
+        # probes only in pass 3).
+        self._expect_numeric_result(node)
+        self._settle(node, LONG)
 
     def visit_EntryOp(self, node):
         self._unresolved_target(node, "internal error: @entry is only valid in .return probes")

@@ -371,7 +371,8 @@ def p_component_arg(p):
 
 def p_component_arg_negative(p):
     """component_arg : '-' NUMBER"""
-    p[0] = ast.Literal(_wrap64(-_number_value(_tok(p, 2))), tok=_tok(p, 1))
+    # (stap's token for it is the number's)
+    p[0] = ast.Literal(_wrap64(-_number_value(_tok(p, 2))), tok=_tok(p, 2))
 
 
 # --- functions -----------------------------------------------------------------

@@ -631,7 +631,11 @@ class CodeGen:
         self.unsupported("this debuginfo expression", node.tok)
 
     expr_CastOp = expr_AtVar = expr_AutoCast = expr_TargetVars = _no_debuginfo
-    expr_EntryOp = expr_PerfOp = expr_ProbewriteOp = _no_debuginfo
+    expr_EntryOp = expr_ProbewriteOp = _no_debuginfo
+
+    def expr_PerfOp(self, node):
+        # (those of DWARF probes are locals by now: elaborate/perf_reads.py)
+        raise TranslationError("cannot translate general @perf expression", node.tok)
 
     def expr_Wildcard(self, node):
         raise TranslationError("wildcard '*' is only allowed in delete, foreach and in",

@@ -9,6 +9,8 @@ and expression comes from the macros of templates/c_syntax.j2.
 import stap5
 from stap5.elaborate.program import LONG, STATS, STRING, VarSymbol
 from stap5.elaborate.dump import ResolvedPrinter
+from stap5.elaborate.perf_reads import counter_of
+from stap5.elaborate.probes.perf import PERF
 from stap5.parse import ast
 from stap5.templates import template_environment
 from stap5.translate import names, run_modes
@@ -194,7 +196,14 @@ class Translator:
             "initializers": [("l->" + names.local_name(symbol), values)
                              for symbol, values in family.local_initializers(probe)],
             "locks": self._locks(probe),
+            "perf_reads": [(frame.add_variable(symbol), self._perf_counter_index(name))
+                           for symbol, name in _perf_reads(probe)],
         }
+
+    def _perf_counter_index(self, name):
+        """The position of counter `name`'s probe in the perf table."""
+        perf = [p for p in self.program.probes if p.family.runtime is PERF]
+        return next(i for i, p in enumerate(perf) if p.params.get("counter") == name)
 
     # --- kernel addresses ------------------------------------------------------
 
@@ -360,6 +369,12 @@ class ProbeTable:
     def __init__(self, runtime):
         self.runtime = runtime
         self.probes = []
+
+
+def _perf_reads(probe):
+    """(local, counter name) of each @perf counter the probe reads."""
+    return [(symbol, counter_of(symbol)) for symbol in probe.locals.values()
+            if counter_of(symbol) is not None]
 
 
 def _probe_tables(probes):

@@ -25,8 +25,6 @@ USER_SPACE = "process() probes (uprobes), which stap5 does not have yet"
 NETFILTER = "netfilter probes, which stap5 does not have yet"
 DEBUGINFO = "@cast() to kernel types, which needs debuginfo stap5 does not read yet"
 WATCHPOINTS = "kernel.data() probes (hardware watchpoints), which stap5 does not have yet"
-PROFILE = ("timer.profile: 4.8 derives it from perf on this kernel, stap5 has "
-           "timer.profile.tick (a perf cpu-clock event of its own runtime)")
 
 TARGET_VARIABLES = ("target variables of DWARF probes ($var, @cast, @entry of them): the "
                     "lead's half of issue 8, in progress")
@@ -68,7 +66,6 @@ KNOWN_DIFFERENCES = {
     "process/proc_snoop.stp": TARGET_VARIABLES,
     "process/psig.stp": TARGET_VARIABLES,
     "process/rlimit_nofile.stp": TRACEPOINTS,
-    "process/sleepingBeauties.stp": PROFILE,
     "profiling/functioncallcount.stp": DWARF_WILDCARDS,
     "profiling/ioctl_handler.stp": TARGET_VARIABLES,
     "profiling/latencytap.stp": TARGET_VARIABLES,
@@ -88,11 +85,6 @@ KNOWN_DIFFERENCES = {
     "network/packet_contents.stp": NETFILTER,
     "network/stp_dump.stp": NETFILTER,
     "network/who_sent_it.stp": NETFILTER,
-    "profiling/fileline-profile.stp": PROFILE,
-    "profiling/pf2.stp": PROFILE,
-    "profiling/pf3.stp": PROFILE,
-    "profiling/pf4.stp": PROFILE,
-    "profiling/thread-times.stp": PROFILE,
     "general/eventcount.stp": TRACEPOINTS,
     "general/socket-events.stp": TRACEPOINTS,
     "interrupt/interrupts-by-dev.stp": TRACEPOINTS,

@@ -53,7 +53,7 @@ def test_dump_probe_aliases():
 
 
 FAMILIES = ("begin", "end", "error", "never", "kprobe", "procfs", "timer", "kernel", "module",
-            "process")
+            "process", "perf")
 OTHER_KERNEL_FAMILIES = ("kernel.data", "kernel.mark", "module(string).trace")
 
 

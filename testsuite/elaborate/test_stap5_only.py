@@ -3,9 +3,6 @@ receives (the contract documented in stap5/elaborate/program.py).
 
 * procfs: `$value` becomes calls of embedded-C functions as in 4.8 (the
   -p2 dump is compared with 4.8 in the corpus), but their C is our own.
-* timer.profile.tick: 4.8 refuses it on kernels without the old profiling
-  hook (6.1 has none); our runtime implements it with a perf cpu-clock
-  event, so it derives.
 * recursive aliases: the first error is 4.8's; the cascade after it is not
   byte-identical (4.8 quiets part of it in ways not worth copying).
 """
@@ -61,12 +58,6 @@ def test_procfs_program():
     assert set_value.embedded and "stp_procfs_value_set(CONTEXT" in set_value.body.code
     assert "/* stable */" in get_value.body.code and not get_value.params
     assert [e.code for e in elab.program.embeds] == ['#include "procfs-probes.h"']
-
-
-def test_profile_tick_derives():
-    outcome = stap5("-p2", "profile_tick.stp")
-    assert outcome.status == 0
-    assert outcome.stdout == "# probes\ntimer.profile.tick /* <- timer.profile.tick */\n"
 
 
 def test_recursive_alias():

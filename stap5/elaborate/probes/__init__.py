@@ -2,17 +2,15 @@
 
 To add a family (tracepoints, perf...), write a module with a
 `FAMILIES` list of ProbeFamily instances (registry.py says what a family
-gives each pass) and name it in `_MODULES` (and drop its shapes from
-`unsupported`, which refuses them meanwhile); its C is a runtime file named
-by its RuntimeTable.
+gives each pass) and name it in `_MODULES`; its C is a runtime file named by its RuntimeTable.
 """
 
 import importlib
 
 from stap5.elaborate.probes.registry import ProbeFamily, Registry  # noqa: F401
 
-_MODULES = ("begin_end", "timer", "kprobe", "procfs", "dwarf", "tracepoint", "uprobes",
-            "process", "unsupported")
+_MODULES = ("begin_end", "timer", "kprobe", "procfs", "dwarf", "tracepoint", "perf",
+            "uprobes", "process")
 
 _registry = None
 

@@ -144,6 +144,7 @@ class DwarfProbe(ProbeFamily):
     runtime = KPROBES           # placed as kprobes at symbol+offset
     chain_is_point = True
     hoists_stable_calls = False
+    reads_perf_counters = True
 
     def supports_entry(self, probe):
         return bool(probe.params.get("return"))

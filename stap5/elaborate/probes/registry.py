@@ -75,15 +75,18 @@ class ProbeFamily:
     patterns = ()
     # The table its probes go in (None: they never run, like `never`).
     runtime = None
-    # False for families only recognized to be refused (not listed by
-    # --dump-probe-types).
-    available = True
     # Whether -p2 shows the derivation of a probe as its concrete point
     # alone, without the aliases it came through (stap's DWARF probes).
     chain_is_point = False
+    # Whether -l/-L and that -p2 derivation show the point as the family
+    # matched it (`perf...hz(100)`) rather than as derived (`...sample(100)`).
+    shows_matched_point = False
     # Whether calls of /* stable */ functions in its handlers are hoisted
     # into locals (stap does not in DWARF probes).
     hoists_stable_calls = True
+    # Whether its handlers may read perf counters with @perf (stap's DWARF
+    # probes; elaborate/perf_reads.py).
+    reads_perf_counters = False
 
     # --- pass 2 ----------------------------------------------------------------
 
@@ -105,6 +108,15 @@ class ProbeFamily:
         """The params of the probe saving a .return probe's @entry values at
         the function's entry (elaborate/entry.py)."""
         return dict(probe.params, **{"return": False, "maxactive": None})
+
+    def expand_context(self, elab, probe):
+        """Rewrite what the handler names of the probed event that is not
+        a Scope's target variable (netfilter's $skb...), before symbols
+        are resolved."""
+
+    def rewrite_resolved(self, elab, probe):
+        """Rewrite the probe once its handler's symbols are resolved (a
+        perf counter's handler never runs: stap makes it `next`)."""
 
     def check_group(self, probes):
         """Refuse (raise SemanticError) a set of this family's probes that

@@ -2,15 +2,13 @@
 
 timer.{s,sec,ms,msec,us,usec,ns,nsec}(N) and timer.hz(N) run on a high
 resolution timer, timer.jiffies(N) on the jiffies timer; `.randomize(M)`
-adds a random -M..M to each period.  timer.profile.tick runs on every CPU
-at each scheduler tick (the `timer.profile` alias in our tapsets uses it).
-4.8 refuses timer.profile.tick on kernels without register_timer_hook
-(6.1 has none) and its tapset falls back to a perf probe; our runtime
-implements the tick with a perf cpu-clock event, so it is accepted here.
+adds a random -M..M to each period.  timer.profile.tick is refused as
+4.8 refuses it on kernels without register_timer_hook (6.1 has none):
+the `timer.profile` alias of our tapsets is a perf cpu-clock probe, as
+4.8's falls back to.
 
 params: family "timer": `interval_ns`, `randomize_ns` (0 when not given);
-"timer.jiffies": `interval_jiffies`, `randomize_jiffies`; "timer.profile":
-none.
+"timer.jiffies": `interval_jiffies`, `randomize_jiffies`.
 """
 
 from stap5.diagnostics import StapError
@@ -18,7 +16,6 @@ from stap5.elaborate.probes.registry import ProbeFamily, RuntimeTable
 
 HRTIMER = RuntimeTable("hrtimer", "probes/hrtimer.c", order=30)
 JIFFIES = RuntimeTable("jiffies", "probes/jiffies.c", order=40)
-PROFILE = RuntimeTable("profile", "probes/profile.c", order=50)
 
 # unit -> (nanoseconds per unit, smallest interval, largest interval) in that unit
 HRTIMER_UNITS = {
@@ -90,16 +87,14 @@ class JiffiesTimer(ProbeFamily):
                 "randomize": probe.params["randomize_jiffies"]}
 
 
-class ProfileTimer(ProbeFamily):
+class ProfileTick(ProbeFamily):
+    """timer.profile.tick: the kernel's profiling timer hook, gone from 6.1."""
+
     name = "timer.profile"
     patterns = ("timer.profile.tick",)
-    runtime = PROFILE
-
-    def probe_type(self, probe):
-        return "profile_timer"
 
     def derive(self, elab, point, args):
-        return [(point, {})]
+        raise _error("profiling timer support (register_timer_hook) not found in kernel!")
 
 
-FAMILIES = [HrTimer(), JiffiesTimer(), ProfileTimer()]
+FAMILIES = [HrTimer(), JiffiesTimer(), ProfileTick()]
