@@ -47,7 +47,7 @@ setup:
 	    shutil.copyfile(m, "/boot/System.map-$(KVER)")'
 
 test:
-	$(PYTHON) -m pytest -q testsuite
+	$(PYTHON) -m pytest -q --durations=25 testsuite
 
 # Everything but the tests that boot the QEMU guest.
 test-fast:

@@ -22,6 +22,8 @@ import time
 import uuid
 from pathlib import Path
 
+from testsuite.bench.guest_cost import ns_per_call
+
 HERE = Path(__file__).parent
 PROJECT = HERE.parent.parent
 KVER = "6.1.0-56-amd64"
@@ -98,15 +100,6 @@ def _prepare_kprobe_cost(workdir):
     return workload, bare / "bare_kprobe.ko", workdir / "bench_kprobe.ko"
 
 
-def _ns_per_call(output):
-    for line in output.splitlines():
-        try:
-            return float(line)
-        except ValueError:
-            continue
-    raise RuntimeError("no timing in workload output:\n" + output)
-
-
 def kprobe_cost_ns(workdir):
     """(baseline ns/call, bare kprobe ns/hit, stap5 ns/hit) in the guest."""
     from stap5.vm import Guest
@@ -116,7 +109,7 @@ def kprobe_cost_ns(workdir):
               "kmod.unload(sys.argv[1], wait=True)")
     with Guest.boot() as guest:
         def workload_ns():
-            return _ns_per_call(guest.run([str(workload), str(CALLS)], timeout=600).out)
+            return ns_per_call(guest.run([str(workload), str(CALLS)], timeout=600).out)
 
         baseline = statistics.median(workload_ns() for _ in range(REPEAT))
         guest.run(guest.python_command("-c", loader, str(bare_ko), "load"), timeout=120)
@@ -131,7 +124,7 @@ def kprobe_cost_ns(workdir):
                 "-m", "stap5.run.staprun", "-c",
                 "/bin/sh -c 'sleep %d; %s %d'" % (SETTLE, workload, CALLS), str(stap5_ko)),
                 timeout=600)
-            with_stap5.append(_ns_per_call(result.out))
+            with_stap5.append(ns_per_call(result.out))
         stap5 = statistics.median(with_stap5)
     return baseline, bare - baseline, stap5 - baseline
 

@@ -14,13 +14,12 @@ timings.
 
 import hashlib
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from testsuite.bench.translate_build_run import _ns_per_call
+from testsuite.bench.guest_cost import cost_per_hit
 from testsuite.oracle.harness import KERNEL, stap48_available
 
 HERE = Path(__file__).parent
@@ -63,29 +62,10 @@ def _modules(workdir, workload):
 
 
 def uprobe_cost(report, workdir, repeat):
-    from stap5.vm import Guest
     workload = _workload()
     ko5, ko48 = _modules(workdir, workload)
-    command = "/bin/sh -c 'sleep %d; %s %d'" % (SETTLE, workload, CALLS)
-    with Guest.boot() as guest:
-        def loop_ns():
-            return _ns_per_call(guest.run([str(workload), str(CALLS)], timeout=600).out)
-
-        def under(argv):
-            return _ns_per_call(guest.run(argv, timeout=900).out)
-
-        baseline = statistics.median(loop_ns() for _ in range(repeat))
-        ours = statistics.median(
-            under(guest.python_command("-m", "stap5.run.staprun", "-c", command, str(ko5)))
-            for _ in range(repeat))
-        theirs = statistics.median(under(["staprun", "-c", command, str(ko48)])
-                                   for _ in range(repeat))
-    report.add("a function call in the guest (TCG), no probe", baseline, "ns/call")
-    report.add("uprobe counting calls, stap5", ours - baseline, "ns/hit")
-    report.add("uprobe counting calls, 4.8", theirs - baseline, "ns/hit")
-    report.add("stap5 / 4.8", (ours - baseline) / (theirs - baseline)
-               if theirs > baseline else float("nan"), "x",
-               "medians of %d; TCG timings are noisy under load" % repeat)
+    cost_per_hit(report, workload, CALLS, ko5, ko48, repeat, SETTLE,
+                 "a function call in the guest (TCG), no probe", "uprobe counting calls")
 
 
 def run(report, quick=False):

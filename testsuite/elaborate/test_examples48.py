@@ -85,8 +85,6 @@ KNOWN_DIFFERENCES = {
     "network/packet_contents.stp": NETFILTER,
     "network/stp_dump.stp": NETFILTER,
     "network/who_sent_it.stp": NETFILTER,
-    "general/eventcount.stp": TRACEPOINTS,
-    "general/socket-events.stp": TRACEPOINTS,
     "interrupt/interrupts-by-dev.stp": TRACEPOINTS,
     "network/net_xmit_json.stp": TRACEPOINTS,
     "process/errsnoop.stp": TRACEPOINTS,
