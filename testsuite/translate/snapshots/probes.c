@@ -231,7 +231,7 @@ out: __attribute__((unused));
 static const struct stp_probe_lock probe_5_locks[] = {
 	{ &g_hits_lock, true },
 };
-/* timer.profile.tick at probes.stp:8:1 */
+/* perf.type(1).config(0).sample(1000000) at probes.stp:8:1 */
 static void probe_6(struct context *c)
 {
 	struct probe_6_locals *l = &STP_LOCALS(c, union gen_frames)[0].probe_6;
@@ -396,6 +396,27 @@ static struct stp_procfs_probe gen_procfs_probes[] = {
 	},
 };
 
+static struct stp_perf_probe gen_perf_probes[] = {
+	{
+		.probe = {
+			.handler = probe_6,
+			.pp = "perf.type(1).config(0).sample(1000000)",
+			.pn = "timer.profile",
+			.location = "probes.stp:8:1",
+			.type = "perf_event",
+			.is_return = false,
+			.locks = probe_6_locks,
+			.nlocks = 1,
+		},
+		.type = 1,
+		.config = 0,
+		.period = 1000000,
+		.freq = false,
+		.process = NULL,
+		.counter = false,
+	},
+};
+
 static struct stp_kprobe_probe gen_kprobe_probes[] = {
 	{
 		.probe = {
@@ -461,21 +482,6 @@ static struct stp_jiffies_probe gen_jiffies_probes[] = {
 	},
 };
 
-static struct stp_profile_probe gen_profile_probes[] = {
-	{
-		.probe = {
-			.handler = probe_6,
-			.pp = "timer.profile.tick",
-			.pn = "timer.profile",
-			.location = "probes.stp:8:1",
-			.type = "profile_timer",
-			.is_return = false,
-			.locks = probe_6_locks,
-			.nlocks = 1,
-		},
-	},
-};
-
 /* Registration in the tables' order; a failing family has undone itself. */
 static unsigned gen_tables_registered;
 
@@ -488,23 +494,23 @@ static int gen_register_probes(void)
 	if (rc)
 		return rc;
 	gen_tables_registered = 1;
+	rc = stp_perf_register(gen_perf_probes,
+		ARRAY_SIZE(gen_perf_probes));
+	if (rc)
+		return rc;
+	gen_tables_registered = 2;
 	rc = stp_kprobe_register(gen_kprobe_probes,
 		ARRAY_SIZE(gen_kprobe_probes));
 	if (rc)
 		return rc;
-	gen_tables_registered = 2;
+	gen_tables_registered = 3;
 	rc = stp_hrtimer_register(gen_hrtimer_probes,
 		ARRAY_SIZE(gen_hrtimer_probes));
 	if (rc)
 		return rc;
-	gen_tables_registered = 3;
+	gen_tables_registered = 4;
 	rc = stp_jiffies_register(gen_jiffies_probes,
 		ARRAY_SIZE(gen_jiffies_probes));
-	if (rc)
-		return rc;
-	gen_tables_registered = 4;
-	rc = stp_profile_register(gen_profile_probes,
-		ARRAY_SIZE(gen_profile_probes));
 	if (rc)
 		return rc;
 	gen_tables_registered = 5;
@@ -514,17 +520,17 @@ static int gen_register_probes(void)
 static void gen_unregister_probes(void)
 {
 	if (gen_tables_registered >= 5)
-		stp_profile_unregister(gen_profile_probes,
-			ARRAY_SIZE(gen_profile_probes));
-	if (gen_tables_registered >= 4)
 		stp_jiffies_unregister(gen_jiffies_probes,
 			ARRAY_SIZE(gen_jiffies_probes));
-	if (gen_tables_registered >= 3)
+	if (gen_tables_registered >= 4)
 		stp_hrtimer_unregister(gen_hrtimer_probes,
 			ARRAY_SIZE(gen_hrtimer_probes));
-	if (gen_tables_registered >= 2)
+	if (gen_tables_registered >= 3)
 		stp_kprobe_unregister(gen_kprobe_probes,
 			ARRAY_SIZE(gen_kprobe_probes));
+	if (gen_tables_registered >= 2)
+		stp_perf_unregister(gen_perf_probes,
+			ARRAY_SIZE(gen_perf_probes));
 	if (gen_tables_registered >= 1)
 		stp_procfs_unregister(gen_procfs_probes,
 			ARRAY_SIZE(gen_procfs_probes));
