@@ -57,10 +57,6 @@ class ProcessEvents(ProbeFamily):
                 "umodule": params["umodule"], "pid": params["pid"] or 0}
 
     def derive(self, elab, point, args):
-        if "insn" in args:
-            raise SemanticError("process .insn probes are not supported by stap5 yet")
-        functors = [c.functor for c in point.components[1:]]
-        event = _EVENTS["." + ".".join(functors)]
         value = args.get("process")
         if value is None and elab.session.target_command is None and \
                 elab.session.target_pid is None:
@@ -69,6 +65,13 @@ class ProcessEvents(ProbeFamily):
             path, pid = resolve_process(elab, value)
             if isinstance(value, int):
                 path = None
+        if "insn" in args:
+            # single-stepping a process needs utrace, which this kernel
+            # lacks: 4.8 refuses them so, in these words (once the process
+            # is found)
+            raise SemanticError("process probes not available without kernel CONFIG_UTRACE")
+        functors = [c.functor for c in point.components[1:]]
+        event = _EVENTS["." + ".".join(functors)]
         if path is not None and not isinstance(value, int):
             point = _with_process_path(point, path)
         index = umodules.index_of(elab.program, path) if path else -1

@@ -27,6 +27,7 @@ params, for pass 3 (c_fields):
 """
 
 import fnmatch
+import errno
 import os
 
 from stap5.elaborate.errors import SemanticError
@@ -108,7 +109,9 @@ def _pid_executable(pid):
     try:
         return os.path.realpath(os.readlink("/proc/%d/exe" % pid))
     except OSError as exc:
-        raise SemanticError("cannot probe pid %d: %s" % (pid, exc.strerror or "No such process"))
+        # (no /proc/PID: say ESRCH's words, as 4.8 does)
+        reason = exc.strerror if os.path.isdir("/proc/%d" % pid) else os.strerror(errno.ESRCH)
+        raise SemanticError("cannot probe pid %d: %s" % (pid, reason))
 
 
 def _point_with(point, replacements):
@@ -196,6 +199,11 @@ class UserProbe(ProbeFamily):
         for unsupported in ("callee", "callees", "label"):
             if unsupported in args:
                 raise SemanticError(".%s probes are not supported by stap5 yet" % unsupported)
+        if "absolute" in args:
+            # (they need utrace's per-process probes; uprobes are per inode,
+            # so 4.8 refuses them on this kernel too, in these words)
+            raise SemanticError("absolute process probes not available "
+                                "[man error::inode-uprobes]")
         path, pid = resolve_process(elab, args.get("process"))
         point = _with_process_path(point, path)
         exe = None
@@ -209,8 +217,6 @@ class UserProbe(ProbeFamily):
         if not is_elf(binary) or user_binary(binary) is None:
             raise SemanticError("no match")
         target = Target(binary, pid, exe)
-        if "absolute" in args:
-            return self._absolute(elab, point, args, target)
         if "mark" in args:
             return self._marks(elab, point, args, target)
         if "plt" in args:
@@ -419,10 +425,6 @@ class UserProbe(ProbeFamily):
         params = self._params(elab, target, spec)
         params.update({"function": None, "scope": None})
         return [(_point_with(point, {"statement": (spec, "%#x" % spec)}), params)]
-
-    def _absolute(self, elab, point, args, target):
-        raise SemanticError("process(PID).statement(ADDR).absolute probes are not "
-                            "supported by stap5 yet")
 
     # --- .mark -----------------------------------------------------------------------
 
