@@ -1,4 +1,5 @@
-"""The target kernel's function symbols, for `kprobe.function("name")`.
+"""The target kernel's symbols: functions, for `kprobe.function("name")`,
+and data, for `kernel.data("name")`.
 
 Looked up, in order: the System.map `stap5-prep --vm` caches from the
 kernel's -dbg package, /boot/System.map-RELEASE and the build tree's
@@ -15,26 +16,35 @@ _tables = {}
 
 
 # Bumped when what a cached table holds changes.
-_FORMAT = 2
+_FORMAT = 3
+
+_FUNCTION_TYPES = frozenset("TtWw")
+_DATA_TYPES = frozenset("DdBbRrVv")
 
 
 def _read(path):
-    """{function name: link-time address} of a symbol file."""
-    functions = {}
+    """({function name: link-time address}, {data name: link-time
+    address}) of a symbol file, or None."""
+    functions, data = {}, {}
     try:
         with open(path, errors="replace") as f:
             for line in f:
                 parts = line.split()
-                if len(parts) >= 3 and parts[1] in ("T", "t", "W", "w") and len(parts) == 3:
-                    try:
-                        functions.setdefault(parts[2], int(parts[0], 16))
-                    except ValueError:
-                        continue
+                if len(parts) != 3:
+                    continue
+                table = (functions if parts[1] in _FUNCTION_TYPES
+                         else data if parts[1] in _DATA_TYPES else None)
+                if table is None:
+                    continue
+                try:
+                    table.setdefault(parts[2], int(parts[0], 16))
+                except ValueError:
+                    continue
     except OSError:
         return None
     # Debian's placeholder System.map has one line; kallsyms without
     # privileges shows zero addresses but still names.
-    return functions if len(functions) > 100 else None
+    return (functions, data) if len(functions) > 100 else None
 
 
 def _read_cached(path):
@@ -60,6 +70,18 @@ def _read_cached(path):
 def function_symbols(target):
     """{name: link-time address} of the target kernel's functions (a
     KernelTarget), or None if unknown."""
+    tables = _symbols(target)
+    return tables[0] if tables else None
+
+
+def data_symbols(target):
+    """{name: link-time address} of the target kernel's data objects, or
+    None if unknown."""
+    tables = _symbols(target)
+    return tables[1] if tables else None
+
+
+def _symbols(target):
     key = (target.release, target.build_tree)
     if key not in _tables:
         table = None

@@ -173,6 +173,8 @@ class Translator:
         self.frames.append(frame)
         for symbol in probe.locals.values():
             frame.add_variable(symbol)
+        if probe.family.relocates_kernel_addresses(probe):
+            self.need_kernel_relocation(probe.decl.tok)
         codegen = CodeGen(self, frame, probe)
         body = codegen.body(probe.body) if probe.body is not None else "{}"
         condition = codegen.expr_long(probe.condition) if probe.condition is not None else ""
@@ -212,7 +214,8 @@ class Translator:
     _ANCHOR = "kfree"
 
     def need_kernel_relocation(self, tok):
-        """@address("kernel", A) is used: the module needs the anchor."""
+        """@address("kernel", A) or a probe on a kernel symbol's address is
+        used: the module needs the anchor."""
         if self._kernel_anchor is not None:
             return
         from stap5.kernel import kernel_target, symbols

@@ -24,7 +24,6 @@ TRACEPOINTS = ("kernel.trace() target variables (in the script or the tapsets it
 USER_SPACE = "process() probes (uprobes), which stap5 does not have yet"
 NETFILTER = "netfilter probes, which stap5 does not have yet"
 DEBUGINFO = "@cast() to kernel types, which needs debuginfo stap5 does not read yet"
-WATCHPOINTS = "kernel.data() probes (hardware watchpoints), which stap5 does not have yet"
 
 TARGET_VARIABLES = ("target variables of DWARF probes ($var, @cast, @entry of them): the "
                     "lead's half of issue 8, in progress")
@@ -103,8 +102,6 @@ KNOWN_DIFFERENCES = {
     "profiling/syscalllatency.stp": TRACEPOINTS,
     "profiling/syscallsbypid.stp": TRACEPOINTS,
     "process/pstree.stp": USER_SPACE,
-    "memory/hw_watch_addr.stp": WATCHPOINTS,
-    "memory/hw_watch_sym.stp": WATCHPOINTS,
 }
 
 

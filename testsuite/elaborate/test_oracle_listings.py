@@ -54,7 +54,7 @@ def test_dump_probe_aliases():
 
 FAMILIES = ("begin", "end", "error", "never", "kprobe", "procfs", "timer", "kernel", "module",
             "process", "perf")
-OTHER_KERNEL_FAMILIES = ("kernel.data", "kernel.mark", "module(string).trace")
+OTHER_KERNEL_FAMILIES = ("kernel.mark", "module(string).trace")
 
 
 def test_dump_probe_types():

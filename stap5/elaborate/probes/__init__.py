@@ -9,7 +9,7 @@ import importlib
 
 from stap5.elaborate.probes.registry import ProbeFamily, Registry  # noqa: F401
 
-_MODULES = ("begin_end", "timer", "kprobe", "procfs", "dwarf", "tracepoint", "perf",
+_MODULES = ("begin_end", "timer", "kprobe", "procfs", "dwarf", "tracepoint", "hwbkpt", "perf",
             "uprobes", "process")
 
 _registry = None

@@ -133,6 +133,12 @@ class ProbeFamily:
         """Whether the probe fires on a function's return (`is_return()`)."""
         return False
 
+    def relocates_kernel_addresses(self, probe):
+        """Whether the probe's fields hold link-time kernel addresses that
+        the runtime relocates by the kernel's KASLR offset (the module
+        then carries the anchor of runtime/target.c)."""
+        return False
+
     def c_fields(self, probe):
         """The probe's fields in its runtime table, beyond the common ones:
         {field: value}, a value being an int, bool, str (a C string), None
