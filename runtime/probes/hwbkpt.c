@@ -15,9 +15,10 @@
 
 struct stp_hwbkpt_probe {
 	struct stp_probe probe;
-	unsigned long addr;		/* the address, or the symbol's link address */
+	unsigned long addr;		/* the address, or the symbol's link address
+					 * (0: not in the kernel's symbol table) */
 	const char *symbol;		/* kernel.data("symbol"), or NULL */
-	unsigned length;		/* bytes, as the script gives them */
+	unsigned long length;		/* bytes, as the script gives them */
 	bool rw;			/* .rw, else .write */
 
 	struct perf_event * __percpu *events;
@@ -31,7 +32,7 @@ static void stp_hwbkpt_hit(struct perf_event *event, struct perf_sample_data *da
 	stp_probe_fire(&p->probe, STAP_SESSION_RUNNING, regs);
 }
 
-static unsigned stp_hwbkpt_length(unsigned length)
+static unsigned long stp_hwbkpt_length(unsigned long length)
 {
 	if (length <= 1)
 		return HW_BREAKPOINT_LEN_1;
@@ -65,15 +66,19 @@ static int stp_hwbkpt_register(struct stp_hwbkpt_probe *probes, unsigned n)
 		unsigned long addr = p->addr;
 		struct perf_event * __percpu *events;
 
+		if (p->symbol && !addr) {
+			events = ERR_PTR(-ENOENT);	/* an unknown symbol */
+		} else {
 #ifdef STP_KERNEL_ANCHOR
-		if (p->symbol)
-			addr = stp_kernel_address(addr);
+			if (p->symbol)
+				addr = stp_kernel_address(addr);
 #endif
-		hw_breakpoint_init(&attr);
-		attr.bp_addr = addr;
-		attr.bp_len = stp_hwbkpt_length(p->length);
-		attr.bp_type = p->rw ? HW_BREAKPOINT_RW : HW_BREAKPOINT_W;
-		events = register_wide_hw_breakpoint(&attr, stp_hwbkpt_hit, p);
+			hw_breakpoint_init(&attr);
+			attr.bp_addr = addr;
+			attr.bp_len = stp_hwbkpt_length(p->length);
+			attr.bp_type = p->rw ? HW_BREAKPOINT_RW : HW_BREAKPOINT_W;
+			events = register_wide_hw_breakpoint(&attr, stp_hwbkpt_hit, p);
+		}
 		if (IS_ERR(events)) {
 			int rc = PTR_ERR(events);
 
